@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MIF_CFG_H
+#define MIF_CFG_H
+
+/** @file
+ * The gateway's configuration, loaded from a libconfig file. The loader
+ * validates the whole file into a struct mif_cfg before anything is
+ * applied; an error names file, line, key path and what was expected.
+ * Every key is documented in docs/configuration.md.
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+
+#define MIF_NAME_LEN		32
+#define MIF_CFG_MAX_PORTS	16
+#define MIF_CFG_MAX_PORT_ADDRS	8
+#define MIF_CFG_MAX_ROUTES	65536
+#define MIF_CFG_MAX_NEIGHS	4096
+#define MIF_CFG_MAX_WORKERS	64
+#define MIF_CFG_MAX_EAL_ARGS	64
+#define MIF_CFG_DEV_LEN		256
+#define MIF_CFG_ERR_LEN		512
+
+enum mif_port_role {
+	MIF_PORT_PROTECTED,	/**< trusted side: clear traffic */
+	MIF_PORT_UNPROTECTED,	/**< untrusted side: ESP and IKE */
+};
+
+struct mif_cfg_port {
+	char name[MIF_NAME_LEN];
+	char dev[MIF_CFG_DEV_LEN];	/**< PCI address or vdev string */
+	bool is_vdev;
+	enum mif_port_role role;
+	struct mif_prefix addrs[MIF_CFG_MAX_PORT_ADDRS]; /**< host bits set */
+	unsigned int n_addrs;
+	uint16_t mtu;			/**< IP MTU; default 1500 */
+	unsigned int line;		/**< where the port was declared */
+};
+
+struct mif_cfg_route {
+	struct mif_prefix dst;
+	struct mif_addr via;		/**< next hop, when has_via */
+	bool has_via;
+	unsigned int port;		/**< index into mif_cfg.ports */
+};
+
+struct mif_cfg_neigh {
+	struct mif_addr ip;
+	uint8_t mac[6];
+	unsigned int port;		/**< index into mif_cfg.ports */
+};
+
+struct mif_cfg_log {
+	char subsystem[MIF_NAME_LEN];	/**< "cfg", "dp", ... or "*" */
+	int level;			/**< RTE_LOG_* */
+};
+
+struct mif_cfg {
+	char path[PATH_MAX];
+
+	/* EAL arguments from the file; the command line wins. */
+	char *eal_argv[MIF_CFG_MAX_EAL_ARGS];
+	unsigned int eal_argc;
+
+	struct mif_cfg_port ports[MIF_CFG_MAX_PORTS];
+	unsigned int n_ports;
+
+	struct mif_cfg_route *routes;	/**< malloc'd, n_routes entries */
+	unsigned int n_routes;
+
+	struct mif_cfg_neigh *neighs;	/**< malloc'd, n_neighs entries */
+	unsigned int n_neighs;
+
+	unsigned int workers[MIF_CFG_MAX_WORKERS]; /**< lcore ids */
+	unsigned int n_workers;
+
+	struct mif_cfg_log logs[16];
+	unsigned int n_logs;
+
+	/* Tunables (the "dataplane" group). */
+	unsigned int mbufs;		/**< mbufs in the pool */
+	unsigned int burst;		/**< RX burst, <= MIF_MAX_BURST */
+	unsigned int neigh_timeout_s;	/**< reachable lifetime */
+	unsigned int neigh_queue_len;	/**< packets held per unresolved nh */
+	unsigned int icmp_rate;		/**< ICMP errors per second */
+};
+
+/**
+ * Load and validate @p path into @p cfg. Nothing is applied.
+ * @param err  receives "FILE:LINE: key.path: message" on failure
+ * @return 0, or -EINVAL (bad content) / -ENOENT / -EIO (unreadable)
+ */
+int mif_cfg_load(const char *path, struct mif_cfg *cfg,
+		 char *err, size_t errlen);
+
+/** Release what mif_cfg_load() allocated. Safe on a zeroed cfg. */
+void mif_cfg_free(struct mif_cfg *cfg);
+
+/** Index of the port called @p name, or -1. */
+int mif_cfg_port_find(const struct mif_cfg *cfg, const char *name);
+
+#endif
