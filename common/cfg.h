@@ -88,6 +88,7 @@ struct mif_cfg {
 	unsigned int neigh_timeout_s;	/**< reachable lifetime */
 	unsigned int neigh_queue_len;	/**< packets held per unresolved nh */
 	unsigned int icmp_rate;		/**< ICMP errors per second */
+	unsigned int idle_sleep_us;	/**< worker sleep on empty poll; 0 spins */
 };
 
 /**
