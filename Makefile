@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# A thin front end: meson builds, scripts/ does the rest. "make demo" and
+# "make test" work on a fresh Debian 12 machine as root: they install what
+# is missing, reserve hugepages, build, then run.
+
+BUILD ?= build
+DEBUG_BUILD ?= build-debug
+
+export BUILD DEBUG_BUILD
+
+.NOTPARALLEL:
+.PHONY: all deps hugepages build debug unit test demo clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+hugepages:
+	@scripts/hugepages.sh
+
+build: deps
+	@scripts/build.sh release
+
+debug: deps
+	@scripts/build.sh debug
+
+unit: build
+	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+test: deps hugepages
+	@scripts/run-tests.sh
+
+demo: deps hugepages build
+	@scripts/demo.sh
+
+clean:
+	rm -rf $(BUILD) $(DEBUG_BUILD)
