@@ -25,6 +25,18 @@
 #define MIF_CFG_MAX_EAL_ARGS	64
 #define MIF_CFG_DEV_LEN		256
 #define MIF_CFG_ERR_LEN		512
+#define MIF_CFG_MAX_LOGS	16
+#define MIF_CFG_MAX_BURST	64	/**< upper bound of dataplane.burst */
+#define MIF_CFG_MAX_FILE	(64u << 20) /**< bytes read at most */
+
+/* Defaults of the optional keys (docs/configuration.md). */
+#define MIF_CFG_DEF_MTU			1500
+#define MIF_CFG_DEF_MBUFS		16384
+#define MIF_CFG_DEF_BURST		32
+#define MIF_CFG_DEF_NEIGH_TIMEOUT	300
+#define MIF_CFG_DEF_NEIGH_QUEUE		16
+#define MIF_CFG_DEF_ICMP_RATE		100
+#define MIF_CFG_DEF_IDLE_SLEEP_US	0
 
 enum mif_port_role {
 	MIF_PORT_PROTECTED,	/**< trusted side: clear traffic */
@@ -76,10 +88,13 @@ struct mif_cfg {
 	struct mif_cfg_neigh *neighs;	/**< malloc'd, n_neighs entries */
 	unsigned int n_neighs;
 
-	unsigned int workers[MIF_CFG_MAX_WORKERS]; /**< lcore ids */
+	/** lcore ids; n_workers == 0 when the key is absent */
+	unsigned int workers[MIF_CFG_MAX_WORKERS];
 	unsigned int n_workers;
 
-	struct mif_cfg_log logs[16];
+	/* logs[0] is always "*" (default notice); per-subsystem entries
+	 * follow in file order, so apply them in index order. */
+	struct mif_cfg_log logs[MIF_CFG_MAX_LOGS];
 	unsigned int n_logs;
 
 	/* Tunables (the "dataplane" group). */
@@ -98,6 +113,14 @@ struct mif_cfg {
  */
 int mif_cfg_load(const char *path, struct mif_cfg *cfg,
 		 char *err, size_t errlen);
+
+/**
+ * As mif_cfg_load(), from @p len bytes at @p buf (not NUL-terminated);
+ * @p name stands for FILE in error lines. For the fuzz harness and for
+ * text that does not come from a file.
+ */
+int mif_cfg_load_mem(const char *name, const char *buf, size_t len,
+		     struct mif_cfg *cfg, char *err, size_t errlen);
 
 /** Release what mif_cfg_load() allocated. Safe on a zeroed cfg. */
 void mif_cfg_free(struct mif_cfg *cfg);
