@@ -1,0 +1,395 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Forwarding scenarios: real traffic across mifgw between namespaces.
+
+usage: test_forwarding.py MIFGW SCENARIO    (meson registers one test each)
+       test_forwarding.py --list
+
+Each scenario builds its own Topology (see harness.py), drives traffic from
+the client namespaces, checks what arrives and how the counters moved, and
+finally stops mifgw with SIGTERM and checks that it exits 0 with no
+sanitizer report. Exit 0 when every check passed, 1 otherwise, 77 (skip)
+only when not root.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from harness import SIDES, HarnessError, Topology, log, parse_counters
+
+LAN, WAN = SIDES['lan'], SIDES['wan']
+
+# Destinations of the drop scenarios: all in 203.0.113.0/24 (TEST-NET-3)
+# and 2001:db8::/32; the gateway has no route, or a route whose next hop
+# never answers. None of them leaves the namespaces.
+UNROUTED4, UNROUTED6 = '203.0.113.200', '2001:db8:ff::1'
+DEADNH_NET4, DEADNH_DST4, DEADNH4 = ('203.0.113.0/25', '203.0.113.10',
+                                     '198.51.100.99')
+DEADNH_NET6, DEADNH_DST6, DEADNH6 = ('2001:db8:99::/64', '2001:db8:99::10',
+                                     '2001:db8:2::99')
+STATIC_NET4, STATIC_DST4, STATIC_NH4 = ('203.0.113.128/26', '203.0.113.130',
+                                        '198.51.100.3')
+STATIC_NET6, STATIC_DST6, STATIC_NH6 = ('2001:db8:98::/64', '2001:db8:98::1',
+                                        '2001:db8:2::3')
+
+failures = []
+
+
+def check(cond, what):
+    print(f'{"ok  " if cond else "FAIL"} {what}', flush=True)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def ctr(c, kind, name, counter=None):
+    """A counter from a parsed block; absent counts as 0."""
+    if kind == 'port':
+        return c['port'].get(name, {}).get(counter, 0)
+    return c['drop'].get(name, 0)
+
+
+def port_delta(before, after, port, counter):
+    return ctr(after, 'port', port, counter) - ctr(before, 'port', port,
+                                                   counter)
+
+
+def drop_delta(before, after, reason):
+    return ctr(after, 'drop', reason) - ctr(before, 'drop', reason)
+
+
+def probe(t, side, *args, timeout=20):
+    cp = t.python(side, 'probe.py', list(args), timeout=timeout, check=False)
+    try:
+        return json.loads(cp.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        log(f'probe {args}: no JSON: {cp.stdout!r} {cp.stderr!r}')
+        return {'type': None}
+
+
+def ping_all(t, side, dst, count=5, **kw):
+    got, out = t.ping(side, dst, count=count, **kw)
+    if not check(got == count,
+                 f'{side} -> {dst}: {got}/{count} echo replies'):
+        print(out)
+    return got
+
+
+SCENARIOS = {}
+
+
+def scenario(**topo_kw):
+    def reg(fn):
+        SCENARIOS[fn.__name__] = (fn, topo_kw)
+        return fn
+    return reg
+
+
+# ---- traffic across the gateway --------------------------------------
+
+def across(t, v):
+    n = 5
+    before = t.counters()
+    ping_all(t, 'lan', WAN[f'cl{v}'], n)
+    ping_all(t, 'wan', LAN[f'cl{v}'], n)
+    after = t.counters()
+    # Each direction: n requests in on one port and out of the other, and
+    # n replies back; ARP/ND adds a few more.
+    for port in ('lan', 'wan'):
+        for dirn in ('rx', 'tx'):
+            d = port_delta(before, after, port, dirn)
+            check(d >= 2 * n, f'port {port} {dirn} rose by {d} >= {2 * n}')
+
+
+@scenario()
+def ping4(t):
+    across(t, 4)
+
+
+@scenario()
+def ping6(t):
+    across(t, 6)
+
+
+def bulk(t, v, nbytes=32 << 20):
+    for src, dst in (('lan', 'wan'), ('wan', 'lan')):
+        addr = SIDES[dst][f'cl{v}']
+        srv = t.helper(dst, ['/usr/bin/python3',
+                             os.path.join(os.path.dirname(__file__),
+                                          'xfer.py'),
+                             'serve', '--bind', addr, '--port', '5201',
+                             '--timeout', '60'])
+        line = srv.stdout.readline().strip()
+        if not check(line == 'listening', f'TCP server on {dst} listening'):
+            return
+        cp = t.python(src, 'xfer.py', ['send', '--dst', addr, '--port',
+                                       '5201', '--bytes', nbytes,
+                                       '--timeout', '60'],
+                      timeout=90, check=False)
+        try:
+            sent = json.loads(cp.stdout)
+            out, _ = srv.communicate(timeout=30)
+            got = json.loads(out)
+        except (ValueError, subprocess.TimeoutExpired, OSError) as e:
+            check(False, f'TCP {src} -> {dst}: transfer completed ({e}; '
+                  f'{cp.stderr.strip()})')
+            continue
+        check(got['bytes'] == nbytes,
+              f'TCP/IPv{v} {src} -> {dst}: {got["bytes"]} of {nbytes} bytes '
+              'received')
+        check(got['sha256'] == sent['sha256'],
+              f'TCP/IPv{v} {src} -> {dst}: SHA-256 matches')
+        mbps = nbytes * 8 / sent['seconds'] / 1e6
+        print(f'     {nbytes >> 20} MiB in {sent["seconds"]:.2f}s = '
+              f'{mbps:.0f} Mbit/s')
+
+
+@scenario()
+def tcp4(t):
+    bulk(t, 4)
+
+
+@scenario()
+def tcp6(t):
+    bulk(t, 6)
+
+
+# ---- the gateway's own addresses ----------------------------------------
+
+def own(t, v):
+    ping_all(t, 'lan', LAN[f'gw{v}'])
+    ping_all(t, 'wan', WAN[f'gw{v}'])
+    r = probe(t, 'lan', 'echo', '--dst', LAN[f'gw{v}'], '--size', '1000')
+    check(r.get('type') == (129 if v == 6 else 0) and r.get('len') == 1008,
+          f'1000-byte echo to {LAN[f"gw{v}"]} answered whole ({r})')
+    if v == 4:
+        check(r.get('cksum_ok'), 'echo reply checksum is valid')
+    # The far port's address is the gateway's too: answered from lan
+    # without anything sent on wan.
+    before = t.counters()
+    ping_all(t, 'lan', WAN[f'gw{v}'])
+    after = t.counters()
+    d = port_delta(before, after, 'wan', 'tx')
+    check(d <= 2, f'echo to the far address stayed off wan (tx +{d})')
+
+
+@scenario()
+def gw_ping4(t):
+    own(t, 4)
+
+
+@scenario()
+def gw_ping6(t):
+    own(t, 6)
+
+
+# ---- TTL / hop limit ---------------------------------------------------
+
+def ttl(t, v):
+    exceeded = 11 if v == 4 else 3
+    for src, dst in (('lan', 'wan'), ('wan', 'lan')):
+        r = probe(t, src, 'echo', '--dst', SIDES[dst][f'cl{v}'],
+                  '--ttl', '1')
+        check(r.get('type') == exceeded and r.get('code') == 0,
+              f'IPv{v} {src} ttl 1: time exceeded (type {exceeded} code 0):'
+              f' {r}')
+        check(r.get('src') == SIDES[src][f'gw{v}'],
+              f'... sent by the gateway {SIDES[src][f"gw{v}"]}')
+        check(r.get('inner_dst') == SIDES[dst][f'cl{v}'],
+              '... quoting the original packet')
+        if v == 4:
+            check(r.get('cksum_ok'), '... with a valid ICMP checksum')
+        r = probe(t, src, 'echo', '--dst', SIDES[dst][f'cl{v}'],
+                  '--ttl', '2')
+        check(r.get('type') == (0 if v == 4 else 129),
+              f'IPv{v} {src} ttl 2 reaches {dst} (reply {r.get("type")})')
+
+
+@scenario()
+def ttl4(t):
+    ttl(t, 4)
+
+
+@scenario()
+def ttl6(t):
+    ttl(t, 6)
+
+
+# ---- drops by reason ---------------------------------------------------
+
+@scenario()
+def no_route(t):
+    before = t.counters()
+    r = probe(t, 'lan', 'echo', '--dst', UNROUTED4)
+    check(r.get('type') == 3 and r.get('src') == LAN['gw4'],
+          f'IPv4 unroutable: destination unreachable from the gateway: {r}')
+    r = probe(t, 'lan', 'echo', '--dst', UNROUTED6)
+    check(r.get('type') == 1 and r.get('src') == LAN['gw6'],
+          f'IPv6 unroutable: destination unreachable from the gateway: {r}')
+    got, _ = t.ping('lan', UNROUTED4, count=3, wait=1)
+    check(got == 0, f'no echo reply from {UNROUTED4}')
+    after = t.counters()
+    d = drop_delta(before, after, 'no_route')
+    check(d >= 5, f'drop no_route rose by {d} >= 5')
+    ping_all(t, 'lan', WAN['cl4'], 3)
+
+
+@scenario(routes=[
+    {'prefix': DEADNH_NET4, 'via': DEADNH4, 'port': 'wan'},
+    {'prefix': DEADNH_NET6, 'via': DEADNH6, 'port': 'wan'},
+])
+def neigh_unresolved(t):
+    before = t.counters()
+    watch = t.helper('wan', ['/usr/bin/python3',
+                             os.path.join(os.path.dirname(__file__),
+                                          'probe.py'),
+                             'arp-watch', '--iface', t.cl_if['wan'],
+                             '--target', DEADNH4, '--timeout', '6'])
+    check(watch.stdout.readline().strip() == 'watching', 'ARP watcher up')
+    got4, _ = t.ping('lan', DEADNH_DST4, count=3, wait=1)
+    got6, _ = t.ping('lan', DEADNH_DST6, count=3, wait=1)
+    check(got4 == 0 and got6 == 0, 'no reply through a dead next hop')
+    c = t.wait_counter(lambda c: drop_delta(before, c,
+                                            'neigh_unresolved') >= 6,
+                       timeout=20)
+    d = drop_delta(before, c, 'neigh_unresolved')
+    check(d >= 6, f'drop neigh_unresolved rose by {d} >= 6')
+    try:
+        res = json.loads(watch.communicate(timeout=15)[0])
+    except (ValueError, subprocess.TimeoutExpired) as e:
+        res = {'requests': 0, 'error': str(e)}
+    check(res['requests'] >= 1 and res.get('senders') == [WAN['gw4']],
+          f'gateway asked ARP for {DEADNH4} from {WAN["gw4"]}: {res}')
+    ping_all(t, 'lan', WAN['cl4'], 3)
+
+
+@scenario()
+def bad_len(t):
+    mac = t.mac('gw', 'lan')
+    before = t.counters()
+    for kind in ('short4', 'short6', 'trunc4'):
+        r = probe(t, 'lan', 'frames', '--iface', t.cl_if['lan'],
+                  '--dst-mac', mac, '--kind', kind, '--count', '4')
+        check(r.get('sent') == 4, f'sent 4 {kind} frames ({r})')
+    c = t.wait_counter(lambda c: drop_delta(before, c, 'bad_len') >= 12,
+                       timeout=5)
+    d = drop_delta(before, c, 'bad_len')
+    check(d >= 12, f'drop bad_len rose by {d} >= 12')
+    check(t.alive(), 'mifgw survived the malformed frames')
+    ping_all(t, 'lan', LAN['gw4'], 3)
+    ping_all(t, 'lan', WAN['cl4'], 3)
+
+
+# ---- static routes and neighbours, MTU ----------------------------------
+
+@scenario(routes=[
+    {'prefix': STATIC_NET4, 'via': STATIC_NH4, 'port': 'wan'},
+    {'prefix': STATIC_NET6, 'via': STATIC_NH6, 'port': 'wan'},
+], neighbors=[
+    {'ip': STATIC_NH4, 'mac': 'client:wan', 'port': 'wan'},
+    {'ip': STATIC_NH6, 'mac': 'client:wan', 'port': 'wan'},
+], client_extra={'wan': [(STATIC_DST4 + '/32', 'lo'),
+                         (STATIC_DST6 + '/128', 'lo')]})
+def static_neigh(t):
+    # The wan client does not own the next hops, so only the static
+    # neighbour entries can make these work.
+    watch = t.helper('wan', ['/usr/bin/python3',
+                             os.path.join(os.path.dirname(__file__),
+                                          'probe.py'),
+                             'arp-watch', '--iface', t.cl_if['wan'],
+                             '--target', STATIC_NH4, '--timeout', '4'])
+    check(watch.stdout.readline().strip() == 'watching', 'ARP watcher up')
+    ping_all(t, 'lan', STATIC_DST4)
+    ping_all(t, 'lan', STATIC_DST6)
+    res = json.loads(watch.communicate(timeout=15)[0])
+    check(res['requests'] == 0,
+          f'no ARP request for the static neighbour {STATIC_NH4}: {res}')
+
+
+@scenario(mtu={'wan': 1400})
+def pmtu(t):
+    r = probe(t, 'lan', 'echo', '--dst', WAN['cl4'], '--size', '1472', '--df')
+    check(r.get('type') == 3 and r.get('code') == 4 and r.get('mtu') == 1400,
+          f'IPv4 1500 bytes DF to a 1400 port: frag needed, mtu 1400: {r}')
+    check(r.get('src') == LAN['gw4'], '... from the gateway')
+    r = probe(t, 'lan', 'echo', '--dst', WAN['cl6'], '--size', '1452')
+    check(r.get('type') == 2 and r.get('mtu') == 1400,
+          f'IPv6 1500 bytes to a 1400 port: packet too big, mtu 1400: {r}')
+    check(r.get('src') == LAN['gw6'], '... from the gateway')
+    r = probe(t, 'lan', 'echo', '--dst', WAN['cl4'], '--size', '1372',
+              '--df')
+    check(r.get('type') == 0, f'IPv4 1400 bytes DF cross: {r}')
+    r = probe(t, 'lan', 'echo', '--dst', WAN['cl6'], '--size', '1352')
+    check(r.get('type') == 129, f'IPv6 1400 bytes cross: {r}')
+
+
+# ---- process life ------------------------------------------------------
+
+@scenario()
+def shutdown(t):
+    ping_all(t, 'lan', WAN['cl4'], 3)
+    blocks = t.stdout().count('=== end ===')
+    t0 = time.monotonic()
+    code = t.stop(signal.SIGTERM)
+    dt = time.monotonic() - t0
+    check(code == 0, f'SIGTERM: exit status {code}, after {dt:.1f}s')
+    text = t.stdout()
+    check(text.count('=== end ===') == blocks + 1,
+          'a counters block printed at exit')
+    c = parse_counters(text)
+    rx = ctr(c, 'port', 'lan', 'rx') if c else 0
+    check(rx >= 6, f'exit block: port lan rx {rx} >= 6')
+
+
+@scenario(eal_in_file=True)
+def eal_file(t):
+    # EAL options came from the config file only.
+    ping_all(t, 'lan', WAN['cl4'], 3)
+    code = t.stop(signal.SIGINT)
+    check(code == 0, f'SIGINT: exit status {code}')
+
+
+# ---- driver --------------------------------------------------------------
+
+def main(argv):
+    if len(argv) == 2 and argv[1] == '--list':
+        print('\n'.join(SCENARIOS))
+        return 0
+    if len(argv) != 3 or argv[2] not in SCENARIOS:
+        print(__doc__, file=sys.stderr)
+        print('scenarios: ' + ' '.join(SCENARIOS), file=sys.stderr)
+        return 2
+    if os.geteuid() != 0:
+        print('SKIP: namespaces and packet sockets need root')
+        return 77
+    fn, kw = SCENARIOS[argv[2]]
+    t = Topology(argv[1], **kw)
+    try:
+        t.start()
+        fn(t)
+        if t.exit_code is None and t.proc.poll() is None:
+            code = t.stop()
+            check(code == 0, f'mifgw stopped by SIGTERM, exit status {code}')
+        else:
+            check(t.proc.returncode == 0 or t.exit_code == 0,
+                  f'mifgw exit status {t.proc.returncode}')
+        rep = t.sanitizer_reports()
+        check(not rep, 'no sanitizer report from mifgw'
+              + (': ' + '; '.join(rep[:3]) if rep else ''))
+    except HarnessError as e:
+        check(False, f'harness: {e}')
+    finally:
+        if failures:
+            t.dump_logs()
+        t.close()
+    print(f'{argv[2]}: {len(failures)} check(s) failed' if failures
+          else f'{argv[2]}: all checks passed')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
