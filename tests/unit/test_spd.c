@@ -922,6 +922,7 @@ test_rcu_replace(void)
 	pthread_attr_init(&attr);
 	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
 	CHECK_EQ(pthread_create(&th, &attr, rcu_reader, mb), 0);
+	pthread_attr_destroy(&attr);
 
 	for (g = 1; g <= RCU_GENS; g++) {
 		struct mif_spd *spd = rcu_spd(g);
@@ -958,7 +959,7 @@ main(void)
 	 * per-process prefix keep runs from sharing any state. */
 	char *eal[] = { "test_spd", "--no-huge", "-m", "256", "--no-shconf",
 			"--no-pci", "-l", "0", "--log-level", "*:warning",
-			"--file-prefix", prefix, NULL };
+			"--no-telemetry", "--file-prefix", prefix, NULL };
 
 	snprintf(prefix, sizeof(prefix), "test_spd_%d", (int)getpid());
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
