@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/esp_hdr.h"
+#include "dataplane/esp_inb.h"
+#include "dataplane/replay.h"
+#include "dataplane/sad.h"
+
+#define ECN_NOT_ECT	0
+#define ECN_ECT1	1
+#define ECN_ECT0	2
+#define ECN_CE		3
+
+/* What the outer parse learnt, per packet of a round. */
+struct meta {
+	uint32_t esp_off;		/* ESP header, from the IP header */
+	uint32_t esp_end;		/* one past the ICV */
+	uint32_t seq_lo;
+	uint8_t ecn;			/* outer ECN field */
+	uint32_t plen;			/* payload after the trailer */
+	uint8_t next;			/* trailer next header */
+};
+
+static inline void
+drop_ctx(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
+	 enum mif_esp_drop reason)
+{
+	ctx->drop[reason]++;
+	pk->err = 1;
+}
+
+static inline void
+drop_sa(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
+	enum mif_sa_drop reason)
+{
+	mif_sa_drop(pk->sa, ctx->slot, reason);
+	pk->err = 1;
+}
+
+/* Only the UDP part of RFC 3948: the caller has already sent IKE on
+ * port 4500 (non-ESP marker) to the control plane, but a stray one is
+ * still recognised and dropped here. */
+static int
+udp_parse(const uint8_t *p, uint32_t hlen, uint32_t tot, struct meta *mt)
+{
+	struct mif_esp_udp u;
+	uint32_t ulen;
+	static const uint8_t zero[4];
+
+	if (tot - hlen < sizeof(u))
+		return MIF_ESP_DROP_BAD_LEN;
+	memcpy(&u, p + hlen, sizeof(u));
+	ulen = rte_be_to_cpu_16(u.len);
+	if (ulen < sizeof(u) || ulen > tot - hlen)
+		return MIF_ESP_DROP_BAD_LEN;
+	if (ulen == sizeof(u) + 1 && p[hlen + sizeof(u)] == MIF_ESP_KEEPALIVE)
+		return MIF_ESP_DROP_KEEPALIVE;
+	if (ulen >= sizeof(u) + 4 && memcmp(p + hlen + sizeof(u), zero, 4) == 0)
+		return MIF_ESP_DROP_NOT_ESP;
+	mt->esp_off = hlen + sizeof(u);
+	mt->esp_end = hlen + ulen;
+	return -1;
+}
+
+/* Bounds-checked parse of the outer header; fills the SAD key.
+ * @return -1 when fine, else an MIF_ESP_DROP_ reason. */
+static int
+outer_parse(struct rte_mbuf *m, struct meta *mt, struct mif_sad_key *k)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t have = rte_pktmbuf_data_len(m), hlen, tot;
+	uint8_t proto;
+	struct mif_esp_hdr eh;
+
+	if (m->nb_segs != 1)
+		return MIF_ESP_DROP_NONLINEAR;
+	memset(k, 0, sizeof(*k));
+	if (have >= sizeof(struct rte_ipv4_hdr) && (p[0] >> 4) == 4) {
+		struct rte_ipv4_hdr h;
+
+		memcpy(&h, p, sizeof(h));
+		hlen = (h.version_ihl & 0x0f) * 4;
+		tot = rte_be_to_cpu_16(h.total_length);
+		if (hlen < sizeof(h) || tot < hlen || tot > have)
+			return MIF_ESP_DROP_BAD_LEN;
+		if (rte_be_to_cpu_16(h.fragment_offset) &
+		    (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+			return MIF_ESP_DROP_FRAGMENT;
+		proto = h.next_proto_id;
+		mt->ecn = h.type_of_service & 3;
+		k->family = AF_INET;
+		memcpy(k->dst, &h.dst_addr, 4);
+	} else if (have >= sizeof(struct rte_ipv6_hdr) && (p[0] >> 4) == 6) {
+		struct rte_ipv6_hdr h;
+
+		memcpy(&h, p, sizeof(h));
+		hlen = sizeof(h);
+		tot = hlen + rte_be_to_cpu_16(h.payload_len);
+		if (tot > have)
+			return MIF_ESP_DROP_BAD_LEN;
+		proto = h.proto;
+		mt->ecn = (rte_be_to_cpu_32(h.vtc_flow) >> 20) & 3;
+		k->family = AF_INET6;
+		memcpy(k->dst, h.dst_addr, 16);
+	} else {
+		return MIF_ESP_DROP_BAD_LEN;
+	}
+	if (have > tot)
+		rte_pktmbuf_trim(m, have - tot);
+
+	if (proto == IPPROTO_UDP) {
+		int rc = udp_parse(p, hlen, tot, mt);
+
+		if (rc >= 0)
+			return rc;
+	} else if (proto == MIF_IPPROTO_ESP) {
+		mt->esp_off = hlen;
+		mt->esp_end = tot;
+	} else {
+		/* XXX(#3): IPv6 extension headers in front of ESP are not
+		 * walked; such packets are dropped as unsupported. */
+		return MIF_ESP_DROP_UNSUPPORTED;
+	}
+	if (mt->esp_end - mt->esp_off < sizeof(eh))
+		return MIF_ESP_DROP_BAD_LEN;
+	memcpy(&eh, p + mt->esp_off, sizeof(eh));
+	k->spi = rte_be_to_cpu_32(eh.spi);
+	mt->seq_lo = rte_be_to_cpu_32(eh.seq);
+	return -1;
+}
+
+/* Per-SA checks before crypto, then the job description. */
+static int
+check_prepare(struct mif_esp_ctx *ctx, struct rte_mbuf *m,
+	      struct mif_esp_pkt *pk, const struct meta *mt, uint64_t now)
+{
+	struct mif_sa *sa = pk->sa;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t fixed, body, hi;
+
+	if (unlikely(mif_sa_dead(sa) || now >= sa->hard_tsc)) {
+		if (now >= sa->hard_tsc)
+			mif_sa_event_raise(sa, MIF_SA_EV_HARD | MIF_SA_EV_SOFT);
+		drop_sa(ctx, pk, MIF_SA_DROP_HARD_EXPIRED);
+		return -1;
+	}
+	fixed = sizeof(struct mif_esp_hdr) + sa->iv_len + sa->icv_len;
+	if (mt->esp_end - mt->esp_off < fixed + sizeof(struct mif_esp_tail)) {
+		drop_sa(ctx, pk, MIF_SA_DROP_BAD_LEN);
+		return -1;
+	}
+	body = mt->esp_end - mt->esp_off - fixed;
+	if (sa->cipher == MIF_SA_CIPHER_AES_CBC && (body % 16) != 0) {
+		drop_sa(ctx, pk, MIF_SA_DROP_BAD_LEN);
+		return -1;
+	}
+	pk->seq = mif_replay_infer(sa->replay, mt->seq_lo, sa->esn);
+	if (mif_replay_check(sa->replay, pk->seq) != 0) {
+		drop_sa(ctx, pk, MIF_SA_DROP_REPLAY);
+		return -1;
+	}
+
+	pk->ct_off = mt->esp_off + sizeof(struct mif_esp_hdr) + sa->iv_len;
+	pk->ct_len = body;
+	/* The received ICV is copied out: with ESN its place holds the
+	 * high sequence bits while the HMAC runs (RFC 4303 2.2.1). */
+	memcpy(pk->icv_rx, p + pk->ct_off + body, sa->icv_len);
+	hi = rte_cpu_to_be_32((uint32_t)(pk->seq >> 32));
+	if (sa->cipher == MIF_SA_CIPHER_AES_GCM16) {
+		memcpy(pk->nonce, sa->keys->salt, 4);
+		memcpy(pk->nonce + 4, p + mt->esp_off + 8, 8);
+		memcpy(pk->aad, p + mt->esp_off, 4);
+		if (sa->esn) {
+			memcpy(pk->aad + 4, &hi, 4);
+			memcpy(pk->aad + 8, p + mt->esp_off + 4, 4);
+		} else {
+			memcpy(pk->aad + 4, p + mt->esp_off + 4, 4);
+		}
+	} else if (sa->esn) {
+		memcpy(p + pk->ct_off + body, &hi, 4);
+	}
+	return 0;
+}
+
+static void
+crypto_run(struct mif_esp_ctx *ctx, struct rte_mbuf *mb[],
+	   const struct meta *mt, uint16_t n)
+{
+	struct mif_esp_pkt *pk;
+	struct mif_esp_job j;
+	IMB_JOB *job;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		pk = &ctx->pkt[i];
+		pk->crypto_ok = false;
+		if (pk->err)
+			continue;
+		j.buf = rte_pktmbuf_mtod(mb[i], uint8_t *);
+		j.esp_off = mt[i].esp_off;
+		j.ct_off = pk->ct_off;
+		j.ct_len = pk->ct_len;
+		j.auth_len = pk->ct_off + pk->ct_len - j.esp_off +
+			(pk->sa->esn ? 4 : 0);
+		j.iv = pk->sa->cipher == MIF_SA_CIPHER_AES_GCM16 ? pk->nonce :
+			j.buf + j.esp_off + sizeof(struct mif_esp_hdr);
+		j.aad = pk->aad;
+		j.tag = pk->icv;
+		j.encrypt = false;
+		j.user = pk;
+		job = IMB_GET_NEXT_JOB(ctx->mgr);
+		mif_esp_job_fill(job, pk->sa, &j);
+		job = IMB_SUBMIT_JOB(ctx->mgr);
+		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(ctx->mgr))
+			((struct mif_esp_pkt *)job->user_data)->crypto_ok =
+				job->status == IMB_STATUS_COMPLETED;
+	}
+	while ((job = IMB_FLUSH_JOB(ctx->mgr)) != NULL)
+		((struct mif_esp_pkt *)job->user_data)->crypto_ok =
+			job->status == IMB_STATUS_COMPLETED;
+}
+
+/* ICV, then the window. Packets of one SA usually come in runs, so the
+ * SA's update lock is taken once per run, not per packet: the test-
+ * and-set must be atomic against other workers holding copies of the
+ * same packet (RFC 4303 3.4.3). */
+static void
+verify_and_record(struct mif_esp_ctx *ctx, uint16_t n)
+{
+	struct mif_esp_pkt *pk;
+	struct mif_sa *held = NULL;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		pk = &ctx->pkt[i];
+		if (pk->err)
+			continue;
+		if (unlikely(!pk->crypto_ok)) {
+			drop_ctx(ctx, pk, MIF_ESP_DROP_CRYPTO);
+			continue;
+		}
+		if (!mif_esp_icv_eq(pk->icv, pk->icv_rx, pk->sa->icv_len)) {
+			drop_sa(ctx, pk, MIF_SA_DROP_AUTH);
+			continue;
+		}
+		if (held != pk->sa) {
+			if (held != NULL)
+				rte_spinlock_unlock(&held->lock);
+			held = pk->sa;
+			rte_spinlock_lock(&held->lock);
+		}
+		if (mif_replay_update(held->replay, pk->seq) != 0)
+			drop_sa(ctx, pk, MIF_SA_DROP_REPLAY);
+	}
+	if (held != NULL)
+		rte_spinlock_unlock(&held->lock);
+}
+
+/* RFC 4303 2.4: padding bytes must be 1, 2, 3, ... */
+static int
+trailer_check(const uint8_t *p, struct mif_esp_pkt *pk, struct meta *mt)
+{
+	struct mif_esp_tail t;
+	const uint8_t *pad;
+	uint32_t i;
+
+	memcpy(&t, p + pk->ct_off + pk->ct_len - sizeof(t), sizeof(t));
+	if ((uint32_t)t.pad_len + sizeof(t) > pk->ct_len)
+		return -EBADMSG;
+	mt->plen = pk->ct_len - sizeof(t) - t.pad_len;
+	mt->next = t.next_proto;
+	pad = p + pk->ct_off + mt->plen;
+	for (i = 0; i < t.pad_len; i++)
+		if (pad[i] != i + 1)
+			return -EBADMSG;
+	return 0;
+}
+
+/* RFC 6040 4.2 decapsulation, normal mode. @return new inner ECN, or
+ * -1 to drop (CE outside a not-ECT packet). */
+static int
+ecn_decap(uint8_t outer, uint8_t inner)
+{
+	if (inner == ECN_NOT_ECT)
+		return outer == ECN_CE ? -1 : inner;
+	if (outer == ECN_CE)
+		return ECN_CE;
+	if (outer == ECN_ECT1 && inner == ECN_ECT0)
+		return ECN_ECT1;
+	return inner;
+}
+
+/* Tunnel mode: validate the inner header, apply ECN, strip. */
+static int
+tunnel_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
+	     const struct meta *mt, enum mif_sa_drop *why)
+{
+	uint8_t *in = rte_pktmbuf_mtod(m, uint8_t *) + pk->ct_off;
+	uint32_t len;
+	int e;
+
+	*why = MIF_SA_DROP_BAD_LEN;
+	if (mt->next == MIF_IPPROTO_IPIP && mt->plen >= 20 &&
+	    (in[0] >> 4) == 4) {
+		struct rte_ipv4_hdr h;
+
+		memcpy(&h, in, sizeof(h));
+		len = rte_be_to_cpu_16(h.total_length);
+		if ((h.version_ihl & 0x0f) < 5 ||
+		    len < (h.version_ihl & 0x0f) * 4u || len > mt->plen)
+			return -EBADMSG;
+		if ((e = ecn_decap(mt->ecn, h.type_of_service & 3)) < 0)
+			goto ecn;
+		if (e != (h.type_of_service & 3)) {
+			h.type_of_service = (h.type_of_service & ~3) | e;
+			h.hdr_checksum = 0;
+			memcpy(in, &h, sizeof(h));
+			h.hdr_checksum = rte_ipv4_cksum((void *)in);
+			memcpy(in, &h, sizeof(h));
+		}
+		m->l3_len = (h.version_ihl & 0x0f) * 4;
+		m->packet_type = RTE_PTYPE_L3_IPV4;
+	} else if (mt->next == MIF_IPPROTO_IPV6 && mt->plen >= 40 &&
+		   (in[0] >> 4) == 6) {
+		struct rte_ipv6_hdr h;
+		uint32_t vtc;
+
+		memcpy(&h, in, sizeof(h));
+		len = sizeof(h) + rte_be_to_cpu_16(h.payload_len);
+		if (len > mt->plen)
+			return -EBADMSG;
+		vtc = rte_be_to_cpu_32(h.vtc_flow);
+		if ((e = ecn_decap(mt->ecn, (vtc >> 20) & 3)) < 0)
+			goto ecn;
+		vtc = (vtc & ~(3u << 20)) | (uint32_t)e << 20;
+		h.vtc_flow = rte_cpu_to_be_32(vtc);
+		memcpy(in, &h, sizeof(h));
+		m->l3_len = sizeof(h);
+		m->packet_type = RTE_PTYPE_L3_IPV6;
+	} else {
+		/* Wrong next header for a tunnel, or a header that does not
+		 * fit: the trailer or the payload is malformed. */
+		*why = mt->next == MIF_IPPROTO_IPIP ||
+			mt->next == MIF_IPPROTO_IPV6 ? MIF_SA_DROP_BAD_LEN :
+			MIF_SA_DROP_BAD_PAD;
+		return -EBADMSG;
+	}
+	/* Anything after the inner packet is TFC padding (RFC 4303 2.7). */
+	rte_pktmbuf_adj(m, pk->ct_off);
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - len);
+	pk->len = len;
+	return 0;
+ecn:
+	*why = MIF_SA_DROP_ECN;
+	return -EBADMSG;
+}
+
+/* Transport mode: the outer IP header moves up to the payload and takes
+ * the trailer's next header. */
+static int
+transport_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
+		const struct meta *mt)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t hlen, len;
+
+	if ((p[0] >> 4) == 4) {
+		struct rte_ipv4_hdr h;
+
+		memcpy(&h, p, sizeof(h));
+		hlen = (h.version_ihl & 0x0f) * 4;
+		len = hlen + mt->plen;
+		h.next_proto_id = mt->next;
+		h.total_length = rte_cpu_to_be_16(len);
+		h.hdr_checksum = 0;
+		memcpy(p, &h, sizeof(h));
+		h.hdr_checksum = rte_ipv4_cksum((void *)p);
+		memcpy(p, &h, sizeof(h));
+		m->packet_type = RTE_PTYPE_L3_IPV4;
+	} else {
+		struct rte_ipv6_hdr h;
+
+		memcpy(&h, p, sizeof(h));
+		hlen = sizeof(h);
+		len = hlen + mt->plen;
+		h.proto = mt->next;
+		h.payload_len = rte_cpu_to_be_16(mt->plen);
+		memcpy(p, &h, sizeof(h));
+		m->packet_type = RTE_PTYPE_L3_IPV6;
+	}
+	/* XXX(#3): with NAT-T in transport mode the inner TCP/UDP checksum
+	 * is not fixed up for the NAT (RFC 3948 3.1.2); it passes as is. */
+	memmove(p + pk->ct_off - hlen, p, hlen);
+	rte_pktmbuf_adj(m, pk->ct_off - hlen);
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - len);
+	m->l3_len = hlen;
+	pk->len = len;
+	return 0;
+}
+
+static void
+decap_one(struct mif_esp_ctx *ctx, struct rte_mbuf *m,
+	  struct mif_esp_pkt *pk, struct meta *mt)
+{
+	enum mif_sa_drop why;
+
+	if (trailer_check(rte_pktmbuf_mtod(m, uint8_t *), pk, mt) != 0) {
+		drop_sa(ctx, pk, MIF_SA_DROP_BAD_PAD);
+		return;
+	}
+	if (mt->next == MIF_IPPROTO_NONE) {
+		drop_ctx(ctx, pk, MIF_ESP_DROP_DUMMY);
+		return;
+	}
+	if (pk->sa->mode == MIF_SA_MODE_TRANSPORT) {
+		transport_decap(m, pk, mt);
+		return;
+	}
+	if (tunnel_decap(m, pk, mt, &why) != 0)
+		drop_sa(ctx, pk, why);
+}
+
+/* Count good packets and charge lifetimes once per run of one SA. */
+static void
+account(struct mif_esp_ctx *ctx, uint16_t n, uint64_t now)
+{
+	struct mif_sa *run = NULL;
+	uint64_t pk_n = 0, by = 0;
+	uint16_t i;
+
+	for (i = 0; i <= n; i++) {
+		struct mif_esp_pkt *pk = i < n ? &ctx->pkt[i] : NULL;
+
+		if (pk != NULL && pk->err)
+			continue;
+		if (run != NULL && (pk == NULL || pk->sa != run)) {
+			run->ctr[ctx->slot].packets += pk_n;
+			run->ctr[ctx->slot].bytes += by;
+			mif_sa_life_charge(run, pk_n, by, now);
+			pk_n = by = 0;
+		}
+		if (pk == NULL)
+			break;
+		run = pk->sa;
+		pk_n++;
+		by += pk->len;
+	}
+}
+
+static uint16_t
+compact(struct mif_esp_ctx *ctx, struct rte_mbuf *mb[], struct mif_sa *sa[],
+	uint16_t n)
+{
+	struct rte_mbuf *bad[MIF_ESP_BURST];
+	uint16_t i, k = 0, b = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ctx->pkt[i].err) {
+			bad[b++] = mb[i];
+		} else {
+			sa[k] = ctx->pkt[i].sa;
+			mb[k++] = mb[i];
+		}
+	}
+	memcpy(&mb[k], bad, b * sizeof(bad[0]));
+	for (i = k; i < n; i++)
+		sa[i] = NULL;
+	return k;
+}
+
+static uint16_t
+inb_round(struct mif_esp_ctx *ctx, const struct mif_sad *sad,
+	  struct rte_mbuf *mb[], struct mif_sa *sa_out[], uint16_t n)
+{
+	struct mif_sad_key keys[MIF_ESP_BURST];
+	struct mif_sa *found[MIF_ESP_BURST];
+	struct meta mt[MIF_ESP_BURST];
+	uint64_t now = rte_get_tsc_cycles();
+	uint16_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		ctx->pkt[i].err = 0;
+		ctx->pkt[i].sa = NULL;
+		rc = outer_parse(mb[i], &mt[i], &keys[i]);
+		if (rc >= 0)
+			drop_ctx(ctx, &ctx->pkt[i], rc);
+	}
+	mif_sad_lookup_burst(sad, keys, n, found);
+	for (i = 0; i < n; i++) {
+		struct mif_esp_pkt *pk = &ctx->pkt[i];
+
+		if (pk->err)
+			continue;
+		if (found[i] == NULL) {
+			drop_ctx(ctx, pk, MIF_ESP_DROP_NO_SA);
+			continue;
+		}
+		pk->sa = found[i];
+		RTE_ASSERT(ctx->slot < pk->sa->n_slots);
+		check_prepare(ctx, mb[i], pk, &mt[i], now);
+	}
+	crypto_run(ctx, mb, mt, n);
+	verify_and_record(ctx, n);
+	for (i = 0; i < n; i++)
+		if (!ctx->pkt[i].err)
+			decap_one(ctx, mb[i], &ctx->pkt[i], &mt[i]);
+	account(ctx, n, now);
+	return compact(ctx, mb, sa_out, n);
+}
+
+/* Rotate mb[a..c) (and sa) so that [b..c) comes first. */
+static void
+rotate(struct rte_mbuf *mb[], struct mif_sa *sa[], uint16_t a, uint16_t b,
+       uint16_t c)
+{
+	struct rte_mbuf *tm;
+	struct mif_sa *ts;
+	uint16_t r[3][2] = { { a, b }, { b, c }, { a, c } };
+	unsigned int s;
+	int i, j;
+
+	for (s = 0; s < 3; s++) {
+		for (i = r[s][0], j = r[s][1] - 1; i < j; i++, j--) {
+			tm = mb[i]; mb[i] = mb[j]; mb[j] = tm;
+			ts = sa[i]; sa[i] = sa[j]; sa[j] = ts;
+		}
+	}
+}
+
+uint16_t
+mif_esp_inb_burst(struct mif_esp_ctx *ctx, const struct mif_sad *sad,
+		  struct rte_mbuf *mb[], struct mif_sa *sa_out[], uint16_t n)
+{
+	uint16_t off, c, r, k = 0;
+
+	for (off = 0; off < n; off += c) {
+		c = RTE_MIN(n - off, MIF_ESP_BURST);
+		r = inb_round(ctx, sad, &mb[off], &sa_out[off], c);
+		if (k != off)
+			rotate(mb, sa_out, k, off, off + r);
+		k += r;
+	}
+	return k;
+}

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/esp_hdr.h"
+#include "dataplane/esp_outb.h"
+
+#define OUTER_TTL	64
+#define ECN_MASK	0x03
+
+/* What the prepare step learnt about one inner packet. */
+struct inner {
+	uint8_t family;
+	uint8_t proto;		/* next header for the ESP trailer */
+	uint8_t tos;		/* DSCP + ECN, IPv4 TOS or IPv6 class */
+	bool df;
+	uint16_t hlen;		/* IP header, transport mode */
+	uint32_t len;		/* whole inner packet */
+};
+
+static inline void
+drop_sa(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk, struct mif_sa *sa,
+	enum mif_sa_drop reason)
+{
+	mif_sa_drop(sa, ctx->slot, reason);
+	pk->err = 1;
+}
+
+static inline void
+drop_ctx(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
+	 enum mif_esp_drop reason)
+{
+	ctx->drop[reason]++;
+	pk->err = 1;
+}
+
+/* Parse the inner IP header with explicit bounds; trims L2 padding. */
+static int
+inner_parse(struct rte_mbuf *m, struct inner *in)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t have = rte_pktmbuf_data_len(m);
+	uint16_t tot;
+	uint32_t vtc;
+
+	if (have < 1)
+		return -EBADMSG;
+	if ((p[0] >> 4) == 4) {
+		struct rte_ipv4_hdr h;
+
+		if (have < sizeof(h))
+			return -EBADMSG;
+		memcpy(&h, p, sizeof(h));
+		in->hlen = (h.version_ihl & 0x0f) * 4;
+		tot = rte_be_to_cpu_16(h.total_length);
+		if (in->hlen < sizeof(h) || tot < in->hlen || tot > have)
+			return -EBADMSG;
+		in->family = AF_INET;
+		in->len = tot;
+		in->tos = h.type_of_service;
+		in->df = (rte_be_to_cpu_16(h.fragment_offset) &
+			  RTE_IPV4_HDR_DF_FLAG) != 0;
+		in->proto = h.next_proto_id;
+	} else if ((p[0] >> 4) == 6) {
+		struct rte_ipv6_hdr h;
+
+		if (have < sizeof(h))
+			return -EBADMSG;
+		memcpy(&h, p, sizeof(h));
+		in->hlen = sizeof(h);
+		in->len = sizeof(h) + rte_be_to_cpu_16(h.payload_len);
+		if (in->len > have)
+			return -EBADMSG;
+		vtc = rte_be_to_cpu_32(h.vtc_flow);
+		in->family = AF_INET6;
+		in->tos = (vtc >> 20) & 0xff;
+		in->df = true;
+		in->proto = h.proto;
+	} else {
+		return -EBADMSG;
+	}
+	if (have > in->len)
+		rte_pktmbuf_trim(m, have - in->len);
+	return 0;
+}
+
+/* IPv6 extension headers that must stay in front of ESP (RFC 4303 3.1.1). */
+static bool
+v6_ext_before_esp(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
+}
+
+static uint16_t
+outer_hlen(const struct mif_sa *sa)
+{
+	return sa->ep.local.family == AF_INET ? sizeof(struct rte_ipv4_hdr) :
+		sizeof(struct rte_ipv6_hdr);
+}
+
+static void
+outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *o,
+	 const struct inner *in, uint32_t tot, uint8_t proto)
+{
+	struct rte_ipv4_hdr h;
+	bool df;
+
+	df = sa->df == MIF_SA_DF_SET || (sa->df == MIF_SA_DF_COPY && in->df);
+	memset(&h, 0, sizeof(h));
+	h.version_ihl = 0x45;
+	/* RFC 6040 4.1 normal mode: the outer ECN field copies the inner
+	 * one; DSCP is copied as RFC 4301 5.1.2.1 allows. */
+	h.type_of_service = in->tos;
+	h.total_length = rte_cpu_to_be_16(tot);
+	h.packet_id = rte_cpu_to_be_16(ctx->ip_id++);
+	h.fragment_offset = rte_cpu_to_be_16(df ? RTE_IPV4_HDR_DF_FLAG : 0);
+	h.time_to_live = OUTER_TTL;
+	h.next_proto_id = proto;
+	h.src_addr = sa->ep.local.v4;
+	h.dst_addr = sa->ep.remote.v4;
+	h.hdr_checksum = rte_ipv4_cksum(&h);
+	memcpy(o, &h, sizeof(h));
+}
+
+static void
+outer_v6(const struct mif_sa *sa, uint8_t *o, const struct inner *in,
+	 uint32_t tot, uint8_t proto)
+{
+	struct rte_ipv6_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	/* Traffic class copied like the IPv4 TOS above (RFC 6040 4.1). */
+	h.vtc_flow = rte_cpu_to_be_32(6u << 28 | (uint32_t)in->tos << 20);
+	h.payload_len = rte_cpu_to_be_16(tot - sizeof(h));
+	h.proto = proto;
+	h.hop_limits = OUTER_TTL;
+	memcpy(h.src_addr, sa->ep.local.v6, 16);
+	memcpy(h.dst_addr, sa->ep.remote.v6, 16);
+	memcpy(o, &h, sizeof(h));
+}
+
+static void
+udp_write(const struct mif_sa *sa, uint8_t *u, uint32_t len)
+{
+	struct mif_esp_udp h;
+
+	h.sport = rte_cpu_to_be_16(sa->ep.sport);
+	h.dport = rte_cpu_to_be_16(sa->ep.dport);
+	h.len = rte_cpu_to_be_16(len);
+	/* RFC 3948 2.1: zero over IPv4. Over IPv6 it is filled after
+	 * encryption, when the bytes it covers are final. */
+	h.cksum = 0;
+	memcpy(u, &h, sizeof(h));
+}
+
+/* Transport mode: the IP header moves to the new front and now
+ * announces ESP (or UDP) and the longer length. */
+static void
+transport_fix(uint8_t *ip, const struct inner *in, uint32_t tot,
+	      uint8_t proto)
+{
+	if (in->family == AF_INET) {
+		struct rte_ipv4_hdr h;
+
+		memcpy(&h, ip, sizeof(h));
+		h.next_proto_id = proto;
+		h.total_length = rte_cpu_to_be_16(tot);
+		h.hdr_checksum = 0;
+		memcpy(ip, &h, sizeof(h));
+		h.hdr_checksum = rte_ipv4_cksum((struct rte_ipv4_hdr *)ip);
+		memcpy(ip + offsetof(struct rte_ipv4_hdr, hdr_checksum),
+		       &h.hdr_checksum, sizeof(h.hdr_checksum));
+	} else {
+		struct rte_ipv6_hdr h;
+
+		memcpy(&h, ip, sizeof(h));
+		h.proto = proto;
+		h.payload_len = rte_cpu_to_be_16(tot - sizeof(h));
+		memcpy(ip, &h, sizeof(h));
+	}
+}
+
+static uint8_t
+outer_family(const struct mif_sa *sa, const struct inner *in)
+{
+	return sa->mode == MIF_SA_MODE_TUNNEL ? sa->ep.local.family : in->family;
+}
+
+/* Sizes of one encapsulation, computed before anything is written. */
+struct geom {
+	uint16_t l3;		/* outer (tunnel) or kept (transport) header */
+	uint16_t udp;
+	uint16_t add;		/* bytes prepended */
+	uint32_t pl;		/* payload bytes to protect */
+	uint32_t pad;
+	uint32_t tail;		/* bytes appended: pad, trailer, ICV */
+	uint32_t tot;		/* final IP packet length */
+};
+
+static int
+geom_of(const struct mif_sa *sa, const struct inner *in, struct geom *g)
+{
+	uint32_t a = sa->align;
+
+	g->udp = sa->ep.udp_encap ? sizeof(struct mif_esp_udp) : 0;
+	if (sa->mode == MIF_SA_MODE_TUNNEL) {
+		g->l3 = outer_hlen(sa);
+		g->pl = in->len;
+		g->add = g->l3 + g->udp + sizeof(struct mif_esp_hdr) +
+			 sa->iv_len;
+	} else {
+		g->l3 = in->hlen;
+		g->pl = in->len - in->hlen;
+		g->add = g->udp + sizeof(struct mif_esp_hdr) + sa->iv_len;
+	}
+	/* RFC 4303 2.4: pad so that payload + trailer fills whole cipher
+	 * blocks and the ICV starts 4-byte aligned. */
+	g->pad = (a - (g->pl + sizeof(struct mif_esp_tail)) % a) % a;
+	g->tail = g->pad + sizeof(struct mif_esp_tail) + sa->icv_len;
+	g->tot = (sa->mode == MIF_SA_MODE_TRANSPORT ? g->l3 : 0) + g->add +
+		 g->pl + g->tail;
+	/* IPv4 counts the header in its length field, IPv6 does not. */
+	if (g->tot - (outer_family(sa, in) == AF_INET6 ? 40u : 0u) > UINT16_MAX)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Build one packet up to the point where only crypto is missing. */
+static int
+prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
+	struct mif_esp_pkt *pk, const uint8_t *iv_in)
+{
+	struct mif_esp_hdr eh;
+	struct mif_esp_tail et;
+	struct inner in;
+	struct geom g;
+	uint8_t *p, *t, *esp;
+	uint32_t i, hi;
+
+	if (m->nb_segs != 1) {
+		drop_ctx(ctx, pk, MIF_ESP_DROP_NONLINEAR);
+		return -ENOTSUP;
+	}
+	if (inner_parse(m, &in) != 0 || geom_of(sa, &in, &g) != 0) {
+		drop_sa(ctx, pk, sa, MIF_SA_DROP_BAD_LEN);
+		return -EBADMSG;
+	}
+	if (sa->mode == MIF_SA_MODE_TRANSPORT && in.family == AF_INET6 &&
+	    v6_ext_before_esp(in.proto)) {
+		/* XXX(#3): ESP is not inserted after IPv6 extension headers
+		 * in transport mode; such packets are dropped. */
+		drop_ctx(ctx, pk, MIF_ESP_DROP_UNSUPPORTED);
+		return -ENOTSUP;
+	}
+	if (rte_pktmbuf_headroom(m) < g.add ||
+	    rte_pktmbuf_tailroom(m) < g.tail) {
+		drop_ctx(ctx, pk, MIF_ESP_DROP_NOSPACE);
+		return -ENOSPC;
+	}
+
+	pk->len = in.len;
+	t = (uint8_t *)rte_pktmbuf_append(m, g.tail);
+	for (i = 0; i < g.pad; i++)
+		t[i] = i + 1;		/* RFC 4303 2.4 default padding */
+	et.pad_len = g.pad;
+	et.next_proto = sa->mode == MIF_SA_MODE_TRANSPORT ? in.proto :
+		in.family == AF_INET ? MIF_IPPROTO_IPIP : MIF_IPPROTO_IPV6;
+	memcpy(t + g.pad, &et, sizeof(et));
+
+	p = (uint8_t *)rte_pktmbuf_prepend(m, g.add);
+	if (sa->mode == MIF_SA_MODE_TRANSPORT) {
+		memmove(p, p + g.add, g.l3);
+		transport_fix(p, &in, g.tot, g.udp ? IPPROTO_UDP :
+			      MIF_IPPROTO_ESP);
+	} else if (sa->ep.local.family == AF_INET) {
+		outer_v4(ctx, sa, p, &in, g.tot, g.udp ? IPPROTO_UDP :
+			 MIF_IPPROTO_ESP);
+	} else {
+		outer_v6(sa, p, &in, g.tot, g.udp ? IPPROTO_UDP :
+			 MIF_IPPROTO_ESP);
+	}
+	if (g.udp)
+		udp_write(sa, p + g.l3, g.tot - g.l3);
+
+	esp = p + g.l3 + g.udp;
+	eh.spi = rte_cpu_to_be_32(sa->spi);
+	eh.seq = rte_cpu_to_be_32((uint32_t)pk->seq);
+	memcpy(esp, &eh, sizeof(eh));
+	hi = rte_cpu_to_be_32((uint32_t)(pk->seq >> 32));
+
+	pk->l3_len = g.l3;
+	pk->udp_len = g.udp;
+	pk->ct_off = g.l3 + g.udp + sizeof(eh) + sa->iv_len;
+	pk->ct_len = g.pl + g.pad + sizeof(et);
+	m->l2_len = 0;
+	m->l3_len = g.l3;
+
+	if (sa->cipher == MIF_SA_CIPHER_AES_GCM16) {
+		uint64_t s = rte_cpu_to_be_64(pk->seq);
+
+		/* RFC 4106 3.1: the IV only has to be unique per key; the
+		 * 64-bit sequence number is. */
+		memcpy(esp + sizeof(eh), iv_in ? iv_in : (const uint8_t *)&s, 8);
+		memcpy(pk->nonce, sa->keys->salt, 4);
+		memcpy(pk->nonce + 4, esp + sizeof(eh), 8);
+		/* RFC 4106 5: SPI, [ESN high], sequence low. */
+		memcpy(pk->aad, &eh.spi, 4);
+		if (sa->esn) {
+			memcpy(pk->aad + 4, &hi, 4);
+			memcpy(pk->aad + 8, &eh.seq, 4);
+		} else {
+			memcpy(pk->aad + 4, &eh.seq, 4);
+		}
+	} else {
+		if (sa->cipher == MIF_SA_CIPHER_AES_CBC) {
+			if (iv_in != NULL)
+				memcpy(esp + sizeof(eh), iv_in, 16);
+			else
+				mif_esp_cbc_iv(ctx->mgr, sa, pk->seq,
+					       esp + sizeof(eh));
+		}
+		/* RFC 4303 2.2.1: the ESN high half is authenticated as if
+		 * it followed the trailer; it sits where the ICV will be
+		 * written, and is read before the tag overwrites it. */
+		if (sa->esn)
+			memcpy(p + pk->ct_off + pk->ct_len, &hi, 4);
+	}
+	return 0;
+}
+
+/* Reserve up to @n sequence numbers; returns how many were granted
+ * and the first one in *first. Never wraps (RFC 4303 3.3.3). */
+static uint16_t
+seq_take(struct mif_sa *sa, uint16_t n, uint64_t *first)
+{
+	uint64_t cur, left, take;
+
+	cur = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
+	do {
+		left = sa->seq_max - cur;
+		take = RTE_MIN((uint64_t)n, left);
+		if (take == 0)
+			break;
+	} while (!__atomic_compare_exchange_n(&sa->seq, &cur, cur + take,
+					      false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	*first = cur + 1;
+	return take;
+}
+
+static void
+crypto_run(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
+	   uint16_t n)
+{
+	struct mif_esp_job j;
+	struct mif_esp_pkt *pk;
+	IMB_JOB *job;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		pk = &ctx->pkt[i];
+		pk->crypto_ok = false;
+		if (pk->err)
+			continue;
+		j.buf = rte_pktmbuf_mtod(mb[i], uint8_t *);
+		j.esp_off = pk->l3_len + pk->udp_len;
+		j.ct_off = pk->ct_off;
+		j.ct_len = pk->ct_len;
+		j.auth_len = pk->ct_off + pk->ct_len - j.esp_off +
+			(sa->esn ? 4 : 0);
+		j.iv = sa->cipher == MIF_SA_CIPHER_AES_GCM16 ? pk->nonce :
+			j.buf + j.esp_off + sizeof(struct mif_esp_hdr);
+		j.aad = pk->aad;
+		j.tag = j.buf + pk->ct_off + pk->ct_len;
+		j.encrypt = true;
+		j.user = pk;
+		job = IMB_GET_NEXT_JOB(ctx->mgr);
+		mif_esp_job_fill(job, sa, &j);
+		job = IMB_SUBMIT_JOB(ctx->mgr);
+		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(ctx->mgr))
+			((struct mif_esp_pkt *)job->user_data)->crypto_ok =
+				job->status == IMB_STATUS_COMPLETED;
+	}
+	while ((job = IMB_FLUSH_JOB(ctx->mgr)) != NULL)
+		((struct mif_esp_pkt *)job->user_data)->crypto_ok =
+			job->status == IMB_STATUS_COMPLETED;
+}
+
+static void
+udp6_cksum(struct rte_mbuf *m, uint16_t l3)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t ck;
+
+	ck = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)p, p + l3);
+	memcpy(p + l3 + offsetof(struct mif_esp_udp, cksum), &ck, 2);
+}
+
+/* Move good packets to the front, keeping order; returns their count. */
+static uint16_t
+compact(struct mif_esp_ctx *ctx, struct rte_mbuf *mb[], uint16_t n)
+{
+	struct rte_mbuf *bad[MIF_ESP_BURST];
+	uint16_t i, k = 0, b = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ctx->pkt[i].err)
+			bad[b++] = mb[i];
+		else
+			mb[k++] = mb[i];
+	}
+	memcpy(&mb[k], bad, b * sizeof(bad[0]));
+	return k;
+}
+
+static uint16_t
+outb_round(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
+	   uint16_t n, const uint8_t (*iv)[16])
+{
+	struct mif_esp_pkt *pk;
+	uint64_t first = 0, bytes = 0, now = rte_get_tsc_cycles();
+	uint16_t i, got, good = 0;
+	uint32_t ev = mif_sa_events(sa);
+	enum mif_sa_drop why;
+
+	if (now >= sa->hard_tsc)
+		mif_sa_event_raise(sa, MIF_SA_EV_HARD | MIF_SA_EV_SOFT);
+	else if (now >= sa->soft_tsc && !(ev & MIF_SA_EV_SOFT))
+		mif_sa_event_raise(sa, MIF_SA_EV_SOFT);
+	ev = mif_sa_events(sa);
+	got = 0;
+	if (!(ev & (MIF_SA_EV_HARD | MIF_SA_EV_SEQ_OVERFLOW)))
+		got = seq_take(sa, n, &first);
+	if (got < n && !(ev & MIF_SA_EV_HARD))
+		mif_sa_event_raise(sa, MIF_SA_EV_SEQ_OVERFLOW);
+	why = ev & MIF_SA_EV_HARD ? MIF_SA_DROP_HARD_EXPIRED :
+		MIF_SA_DROP_SEQ_OVERFLOW;
+
+	for (i = 0; i < n; i++) {
+		pk = &ctx->pkt[i];
+		pk->err = 0;
+		if (unlikely(i >= got)) {
+			drop_sa(ctx, pk, sa, why);
+			continue;
+		}
+		pk->seq = first + i;
+		prepare(ctx, sa, mb[i], pk, iv ? iv[i] : NULL);
+	}
+	crypto_run(ctx, sa, mb, n);
+
+	for (i = 0; i < n; i++) {
+		pk = &ctx->pkt[i];
+		if (pk->err)
+			continue;
+		if (unlikely(!pk->crypto_ok)) {
+			drop_ctx(ctx, pk, MIF_ESP_DROP_CRYPTO);
+			continue;
+		}
+		if (pk->udp_len && sa->ep.local.family == AF_INET6)
+			udp6_cksum(mb[i], pk->l3_len);
+		bytes += pk->len;
+		good++;
+	}
+	sa->ctr[ctx->slot].packets += good;
+	sa->ctr[ctx->slot].bytes += bytes;
+	if (good)
+		mif_sa_life_charge(sa, good, bytes, now);
+	return compact(ctx, mb, n);
+}
+
+/* Rotate mb[a..c) so that mb[b..c) comes first (three reversals). */
+static void
+rotate(struct rte_mbuf *mb[], uint16_t a, uint16_t b, uint16_t c)
+{
+	uint16_t r[3][2] = { { a, b }, { b, c }, { a, c } };
+	struct rte_mbuf *t;
+	unsigned int s;
+	int i, j;
+
+	for (s = 0; s < 3; s++) {
+		for (i = r[s][0], j = r[s][1] - 1; i < j; i++, j--) {
+			t = mb[i];
+			mb[i] = mb[j];
+			mb[j] = t;
+		}
+	}
+}
+
+uint16_t
+mif_esp_outb_burst_iv(struct mif_esp_ctx *ctx, struct mif_sa *sa,
+		      struct rte_mbuf *mb[], uint16_t n,
+		      const uint8_t (*iv)[16])
+{
+	uint16_t off, c, r, k = 0;
+
+	RTE_ASSERT(sa->dir == MIF_SA_DIR_OUT);
+	RTE_ASSERT(ctx->slot < sa->n_slots);
+	for (off = 0; off < n; off += c) {
+		c = RTE_MIN(n - off, MIF_ESP_BURST);
+		r = outb_round(ctx, sa, &mb[off], c, iv ? &iv[off] : NULL);
+		if (k != off)
+			rotate(mb, k, off, off + r);
+		k += r;
+	}
+	return k;
+}
+
+uint16_t
+mif_esp_outb_burst(struct mif_esp_ctx *ctx, struct mif_sa *sa,
+		   struct rte_mbuf *mb[], uint16_t n)
+{
+	return mif_esp_outb_burst_iv(ctx, sa, mb, n, NULL);
+}
+
+int
+mif_esp_keepalive_build(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
+			struct rte_mbuf *m)
+{
+	struct inner in = { .family = AF_INET, .df = false, .tos = 0 };
+	uint16_t l3 = outer_hlen(sa);
+	uint32_t tot = l3 + sizeof(struct mif_esp_udp) + 1;
+	uint8_t *p;
+
+	if (!sa->ep.udp_encap || sa->ep.local.family != AF_INET)
+		return -EINVAL;
+	p = (uint8_t *)rte_pktmbuf_append(m, tot);
+	if (p == NULL)
+		return -ENOSPC;
+	outer_v4(ctx, sa, p, &in, tot, IPPROTO_UDP);
+	udp_write(sa, p + l3, tot - l3);
+	p[tot - 1] = MIF_ESP_KEEPALIVE;
+	m->l2_len = 0;
+	m->l3_len = l3;
+	return 0;
+}
