@@ -359,6 +359,42 @@ test_secrets(void)
 	config_destroy(&lc);
 }
 
+/* Getters a later section uses directly: optional members keep the
+ * default, and only the first error is kept. */
+static void
+test_getters(void)
+{
+	char err[MIF_CFG_ERR_LEN];
+	struct mif_cfg cfg;
+	struct mif_cfg_ctx ctx = { .file = "g", .cfg = &cfg, .err = err,
+		.errlen = sizeof(err) };
+	const config_setting_t *grp, *s;
+	unsigned int v = 7;
+	config_t lc;
+
+	config_init(&lc);
+	CHECK_EQ(config_read_string(&lc, "ike = {\n rekey = 3600;\n"
+				    " dpd = true;\n};\n"), CONFIG_TRUE);
+	grp = config_lookup(&lc, "ike");
+	CHECK_EQ(mif_cfg_get_uint(&ctx, grp, "retries", 1, 9, &v), 0);
+	CHECK_EQ(v, 7);
+	CHECK_EQ(mif_cfg_member(&ctx, grp, "retries", false, "x", &s),
+		 -ENOENT);
+	CHECK(!ctx.failed);
+	CHECK_EQ(mif_cfg_get_uint(&ctx, grp, "rekey", 60, 86400, &v), 0);
+	CHECK_EQ(v, 3600);
+	CHECK_EQ(mif_cfg_get_uint(&ctx, grp, "dpd", 0, 60, &v), -EINVAL);
+	CHECK_STR(err, "g:3: ike.dpd: expected an integer in 0..60, got the boolean true");
+	CHECK_EQ(mif_cfg_member(&ctx, grp, "peers", true, "a list", &s),
+		 -EINVAL);
+	CHECK_STR(err, "g:3: ike.dpd: expected an integer in 0..60, got the boolean true");
+	ctx.failed = false;
+	CHECK_EQ(mif_cfg_member(&ctx, grp, "peers", true, "a list", &s),
+		 -EINVAL);
+	CHECK_STR(err, "g:1: ike.peers: expected a list (required), got nothing");
+	config_destroy(&lc);
+}
+
 /* Echoed strings are escaped and cut. */
 static void
 test_echo(void)
@@ -472,6 +508,7 @@ main(int argc, char **argv)
 	test_io_errors();
 	test_scanner();
 	test_secrets();
+	test_getters();
 	test_echo();
 	test_devs();
 	test_limits();
