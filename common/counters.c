@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "common/counters.h"
+
+struct mif_counters mif_counters[RTE_MAX_LCORE];
+
+const char *const mif_drop_names[MIF_DROP_MAX] = {
+	[MIF_DROP_BAD_LEN] = "bad_len",
+	[MIF_DROP_BAD_L2] = "bad_l2",
+	[MIF_DROP_NOT_FOR_US] = "not_for_us",
+	[MIF_DROP_BAD_IP] = "bad_ip",
+	[MIF_DROP_BAD_CSUM] = "bad_csum",
+	[MIF_DROP_BAD_ADDR] = "bad_addr",
+	[MIF_DROP_MCAST] = "mcast",
+	[MIF_DROP_POLICY] = "policy",
+	[MIF_DROP_NO_ROUTE] = "no_route",
+	[MIF_DROP_TTL_EXCEEDED] = "ttl_exceeded",
+	[MIF_DROP_MTU_EXCEEDED] = "mtu_exceeded",
+	[MIF_DROP_NEIGH_UNRESOLVED] = "neigh_unresolved",
+	[MIF_DROP_NEIGH_QUEUE_FULL] = "neigh_queue_full",
+	[MIF_DROP_NEIGH_TABLE_FULL] = "neigh_table_full",
+	[MIF_DROP_PUNT_FULL] = "punt_full",
+	[MIF_DROP_TX_FULL] = "tx_full",
+	[MIF_DROP_NO_MBUF] = "no_mbuf",
+	[MIF_DROP_LOCAL_UNHANDLED] = "local_unhandled",
+	[MIF_DROP_CTL_BAD] = "ctl_bad",
+};
+
+const char *const mif_ctl_event_names[MIF_CTL_MAX] = {
+	[MIF_CTL_PUNTED] = "punted",
+	[MIF_CTL_ARP_REPLY_SENT] = "arp_reply_sent",
+	[MIF_CTL_ARP_REQUEST_SENT] = "arp_request_sent",
+	[MIF_CTL_NA_SENT] = "na_sent",
+	[MIF_CTL_NS_SENT] = "ns_sent",
+	[MIF_CTL_NEIGH_LEARNED] = "neigh_learned",
+	[MIF_CTL_NEIGH_EXPIRED] = "neigh_expired",
+	[MIF_CTL_ECHO_REPLY_SENT] = "echo_reply_sent",
+	[MIF_CTL_ICMP_ERROR_SENT] = "icmp_error_sent",
+	[MIF_CTL_ICMP_RATE_LIMITED] = "icmp_rate_limited",
+	[MIF_CTL_ND_IGNORED] = "nd_ignored",
+};
+
+void
+mif_counters_sum(struct mif_counters *sum)
+{
+	const uint64_t *src;
+	uint64_t *dst;
+	unsigned int lc;
+	size_t i, n;
+
+	/* The struct is nothing but uint64_t, so sum it as an array. */
+	RTE_BUILD_BUG_ON(offsetof(struct mif_counters, ctl) +
+			 sizeof(sum->ctl) > sizeof(*sum));
+	memset(sum, 0, sizeof(*sum));
+	dst = (uint64_t *)sum;
+	n = (offsetof(struct mif_counters, ctl) + sizeof(sum->ctl)) /
+		sizeof(uint64_t);
+	for (lc = 0; lc < RTE_MAX_LCORE; lc++) {
+		src = (const uint64_t *)&mif_counters[lc];
+		for (i = 0; i < n; i++)
+			dst[i] += src[i];
+	}
+}
+
+void
+mif_counters_reset(void)
+{
+	memset(mif_counters, 0, sizeof(mif_counters));
+}
+
+void
+mif_counters_print(FILE *f, const char *const *port_names,
+		   unsigned int n_ports)
+{
+	struct mif_counters sum;
+	unsigned int i;
+
+	mif_counters_sum(&sum);
+	fprintf(f, "=== mifgw counters ===\n");
+	for (i = 0; i < n_ports && i < MIF_MAX_PORTS; i++) {
+		fprintf(f, "port %s rx %" PRIu64 "\n", port_names[i],
+			sum.port[i].rx_packets);
+		fprintf(f, "port %s rx_bytes %" PRIu64 "\n", port_names[i],
+			sum.port[i].rx_bytes);
+		fprintf(f, "port %s tx %" PRIu64 "\n", port_names[i],
+			sum.port[i].tx_packets);
+		fprintf(f, "port %s tx_bytes %" PRIu64 "\n", port_names[i],
+			sum.port[i].tx_bytes);
+	}
+	for (i = 0; i < MIF_DROP_MAX; i++)
+		fprintf(f, "drop %s %" PRIu64 "\n", mif_drop_names[i],
+			sum.drop[i]);
+	for (i = 0; i < MIF_CTL_MAX; i++)
+		fprintf(f, "ctl %s %" PRIu64 "\n", mif_ctl_event_names[i],
+			sum.ctl[i]);
+	fprintf(f, "=== end ===\n");
+	fflush(f);
+}
