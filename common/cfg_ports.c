@@ -147,13 +147,12 @@ port_addr_unique(struct mif_cfg_ctx *ctx, const config_setting_t *s,
 				return mif_cfg_err_got(ctx, s,
 						       "an address not configured before (ports[%u].addresses[%u])",
 						       j, k);
-			if (j != idx && prefixes_overlap(&q->addrs[k], pf))
-				return mif_cfg_err_got(ctx, s,
-						       "a subnet not overlapping ports[%u].addresses[%u] (%s)",
-						       j, k,
-						       mif_prefix_fmt(&q->addrs[k],
-								      buf,
-								      sizeof(buf)));
+			if (j == idx || !prefixes_overlap(&q->addrs[k], pf))
+				continue;
+			mif_prefix_fmt(&q->addrs[k], buf, sizeof(buf));
+			return mif_cfg_err_got(ctx, s,
+					       "a subnet not overlapping ports[%u].addresses[%u] (%s)",
+					       j, k, buf);
 		}
 	}
 	return 0;
