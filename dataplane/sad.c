@@ -66,7 +66,8 @@ sad_alloc(struct mif_sad *sad, const char *name, int socket)
 {
 	char n[RTE_MEMZONE_NAMESIZE];
 	struct rte_hash_parameters hp = {
-		.entries = sad->max,
+		/* rte_hash wants at least one bucket's worth. */
+		.entries = RTE_MAX(sad->max, 64u),
 		.key_len = sizeof(struct mif_sad_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,

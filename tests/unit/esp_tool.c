@@ -13,6 +13,7 @@
  * counters "STATS name=value ...".
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,11 +217,11 @@ loop(bool enc, struct mif_esp_ctx *ctx, struct mif_sa *sa,
 int
 main(int argc, char **argv)
 {
-	char prefix[32];
+	char prefix[32], rundir[PATH_MAX];
 	/* DPDK 22.11 refuses --in-memory with --no-huge: --no-shconf and a
 	 * per-process prefix keep parallel runs apart instead. */
 	char *eal[] = { argv[0], "--no-huge", "-m", "128", "--no-shconf",
-			"--no-pci", "-l", "0", "--log-level=*:error",
+			"--no-pci", "--no-telemetry", "-l", "0", "--log-level=*:error",
 			"--file-prefix", prefix };
 	struct mif_sa_params p;
 	struct rte_mempool *mp;
@@ -281,6 +282,8 @@ main(int argc, char **argv)
 	mif_esp_ctx_destroy(ctx);
 	rte_mempool_free(mp);
 	rte_free(q);
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	rmdir(rundir);
 	return 0;
 }
