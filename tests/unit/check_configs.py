@@ -6,7 +6,8 @@ shipped config/*.cfg examples.
 good_*.cfg and config/*.cfg must exit 0. Every other file must exit 1 and
 print, as one whole line on stderr, the text after "# expect: " on its
 first line. Paths are given relative to the source root (the working
-directory), as in the expect lines.
+directory), as in the expect lines. --check must not initialise the EAL,
+so no "EAL:" line may appear in the output.
 
 usage: check_configs.py MIFGW CONFIG_DIR
 """
@@ -32,6 +33,9 @@ def check(mifgw, root, rel):
                            text=True, timeout=30)
     except subprocess.TimeoutExpired:
         return 'no exit within 30 s'
+    # --check returns before rte_eal_init(): no EAL line may appear.
+    if 'EAL:' in p.stdout + p.stderr:
+        return 'EAL was initialised by --check:\n%s' % (p.stdout + p.stderr)
     good = os.path.basename(rel).startswith('good_') or \
         rel.startswith('config' + os.sep)
     if good:

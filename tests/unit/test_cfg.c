@@ -359,6 +359,107 @@ test_secrets(void)
 	config_destroy(&lc);
 }
 
+/* Every getter, given a wrong value under a key-like name, must keep
+ * the value out of the error line. */
+static void
+test_secret_getters(void)
+{
+	char err[MIF_CFG_ERR_LEN];
+	struct mif_cfg cfg;
+	struct mif_cfg_ctx ctx = { .file = "k", .cfg = &cfg, .err = err,
+		.errlen = sizeof(err) };
+	static const char *const names[] = { "a", NULL };
+	const config_setting_t *s, *n;
+	struct mif_prefix pf;
+	struct mif_addr a;
+	const char *str;
+	unsigned int u;
+	uint8_t mac[6];
+	char name[8];
+	config_t lc;
+	int i, idx;
+
+	config_init(&lc);
+	CHECK_EQ(config_read_string(&lc, "auth_key = \"SECRETVALUE/99\";\n"
+				    "KEYS = 77777;\n"), CONFIG_TRUE);
+	s = config_lookup(&lc, "auth_key");
+	n = config_lookup(&lc, "KEYS");
+	for (i = 0; i < 10; i++) {
+		ctx.failed = false;
+		err[0] = '\0';
+		switch (i) {
+		case 0: CHECK(mif_cfg_as_uint(&ctx, s, 0, 1, &u) != 0); break;
+		case 1: CHECK(mif_cfg_as_str(&ctx, s, 4, "x", &str) != 0); break;
+		case 2: CHECK(mif_cfg_as_name(&ctx, s, name, sizeof(name)) != 0);
+			break;
+		case 3: CHECK(mif_cfg_as_enum(&ctx, s, names, &idx) != 0); break;
+		case 4: CHECK(mif_cfg_as_addr(&ctx, s, &a) != 0); break;
+		case 5: CHECK(mif_cfg_as_prefix(&ctx, s, false, &pf) != 0); break;
+		case 6: CHECK(mif_cfg_as_mac(&ctx, s, mac) != 0); break;
+		case 7: CHECK(mif_cfg_as_group(&ctx, s, "x") != 0); break;
+		case 8: CHECK(mif_cfg_as_seq(&ctx, s, false, 0, 1, "x") != 0);
+			break;
+		case 9: CHECK(mif_cfg_as_uint(&ctx, n, 0, 1, &u) != 0); break;
+		}
+		CHECK(strncmp(err, i == 9 ? "k:2: KEYS: " : "k:1: auth_key: ",
+			      i == 9 ? 11 : 15) == 0);
+		CHECK(strstr(err, "SECRET") == NULL);
+		CHECK(strstr(err, "77777") == NULL);
+		CHECK(strstr(err, "(value not shown)") != NULL);
+	}
+	config_destroy(&lc);
+}
+
+/* Sections may come in any order; the first error in the file wins. */
+static void
+test_order(void)
+{
+	static const char routes_first[] = "routes = ( { prefix = "
+		"\"0.0.0.0/0\"; via = \"10.0.0.2\"; port = \"lan\"; } );\n"
+		PORT_LAN;
+	char err[MIF_CFG_ERR_LEN];
+	struct mif_cfg c;
+
+	CHECK_EQ(mif_cfg_load_mem("o", routes_first, sizeof(routes_first) - 1,
+				  &c, err, sizeof(err)), 0);
+	CHECK_EQ(c.n_routes, 1);
+	CHECK_EQ(c.routes[0].port, 0);
+	mif_cfg_free(&c);
+
+	CHECK_EQ(load_str("dataplane = { burst = 0; };\n"
+			  "ports = ( { name = \"1x\"; } );\n", err,
+			  sizeof(err)), -EINVAL);
+	CHECK_STR(err, "mem:1: dataplane.burst: expected an integer in 1..64, got 0");
+	CHECK_EQ(load_str("ports = ( { name = \"1x\"; } );\n"
+			  "dataplane = { burst = 0; };\n", err,
+			  sizeof(err)), -EINVAL);
+	CHECK(strncmp(err, "mem:1: ports[0].name: ", 22) == 0);
+	/* Within a group, unknown keys come before values. */
+	CHECK_EQ(load_str("dataplane = { burst = 0;\n bursts = 1; };\n", err,
+			  sizeof(err)), -EINVAL);
+	CHECK_STR(err, "mem:2: dataplane.bursts: expected one of the keys (mbufs, burst, neigh_timeout, neigh_queue, icmp_rate, idle_sleep_us), got unknown key \"bursts\"");
+}
+
+/* A file beyond MIF_CFG_MAX_FILE is refused before parsing. */
+static void
+test_big_file(void)
+{
+	char path[] = "/tmp/mif-test-cfg-XXXXXX", err[MIF_CFG_ERR_LEN];
+	char want[128];
+	struct mif_cfg c;
+	int fd;
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	CHECK_EQ(ftruncate(fd, (off_t)MIF_CFG_MAX_FILE + 1), 0);
+	close(fd);
+	CHECK_EQ(mif_cfg_load(path, &c, err, sizeof(err)), -EINVAL);
+	unlink(path);
+	snprintf(want, sizeof(want), "%s: larger than %u bytes, not read",
+		 path, MIF_CFG_MAX_FILE);
+	CHECK_STR(err, want);
+}
+
 /* Getters a later section uses directly: optional members keep the
  * default, and only the first error is kept. */
 static void
@@ -509,6 +610,9 @@ main(int argc, char **argv)
 	test_scanner();
 	test_secrets();
 	test_getters();
+	test_secret_getters();
+	test_order();
+	test_big_file();
 	test_echo();
 	test_devs();
 	test_limits();
