@@ -220,6 +220,19 @@ derive_devices(struct mif_eal_args *ea, const struct mif_cfg *cfg)
 	return n_pci == 0 ? push_copy(ea, "--no-pci") : 0;
 }
 
+/* Every option that needs a value has one. */
+static int
+validate(char **argv, int argc, char *err, size_t errlen)
+{
+	struct occ o;
+	int i, rc;
+
+	for (i = 0; i < argc; i += o.n)
+		if ((rc = occ_parse(argv, argc, i, &o, err, errlen)) != 0)
+			return rc;
+	return 0;
+}
+
 int
 mif_eal_args_merge(struct mif_eal_args *ea, const char *argv0, char **cli,
 		   int n_cli, const struct mif_cfg *cfg, char *err,
@@ -231,7 +244,9 @@ mif_eal_args_merge(struct mif_eal_args *ea, const char *argv0, char **cli,
 	bool replaced;
 
 	memset(ea, 0, sizeof(*ea));
-	if ((rc = push_copy(ea, argv0)) != 0)
+	if ((rc = validate(file, n_file, err, errlen)) != 0 ||
+	    (rc = validate(cli, n_cli, err, errlen)) != 0 ||
+	    (rc = push_copy(ea, argv0)) != 0)
 		return rc;
 
 	/* File options the command line does not replace, in order. */
