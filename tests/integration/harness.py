@@ -32,9 +32,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EAL_MODE_FILE = '/run/mifgw/eal-mode'
 NS_PREFIX = 'mift-'
 
-# mifgw prints this once its ports are started and workers run
-# (control/main.c).
-READY_RE = re.compile(r'^mifgw: ready\b', re.M)
+# mifgw logs this (NOTICE, to stderr) once its ports are started and its
+# workers launched: control/main.c, "running: N ports, N workers".
+READY_RE = re.compile(r'mif\.main: [a-z_]*: running: \d+ ports')
 BLOCK_START = '=== mifgw counters ==='
 BLOCK_END = '=== end ==='
 
@@ -360,16 +360,15 @@ class Topology:
                                          stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if READY_RE.search(self.stdout()):
+            if READY_RE.search(self.stderr()) or \
+                    READY_RE.search(self.stdout()):
                 log(f'mifgw pid {self.proc.pid} ready')
                 return
             if self.proc.poll() is not None:
                 self.exit_code = self.proc.returncode
-                self.dump_logs()
                 raise HarnessError(f'mifgw exited with {self.exit_code} '
                                    'before it was ready')
             time.sleep(0.05)
-        self.dump_logs()
         raise HarnessError(f'mifgw not ready after {timeout}s')
 
     # ---- observing ---------------------------------------------------
