@@ -166,9 +166,18 @@ mif_sad_add(struct mif_sad *sad, struct mif_sa *sa)
 	key_of(sa, &k);
 	if (rte_hash_lookup(sad->h, &k) >= 0)
 		return -EEXIST;
-	/* Reclaim first so a full table can take back deleted slots. */
+	/* Deleted entries hold their key slots until their grace period
+	 * ends: take back what is due, and when the table is still full,
+	 * wait for the workers (control thread only, bounded by one loop
+	 * of every worker) and retry once. */
 	rte_rcu_qsbr_dq_reclaim(sad->dq, 256, NULL, NULL, NULL);
-	if ((rc = rte_hash_add_key_data(sad->h, &k, sa)) != 0)
+	rc = rte_hash_add_key_data(sad->h, &k, sa);
+	if (rc == -ENOSPC) {
+		rte_rcu_qsbr_synchronize(sad->qsbr, RTE_QSBR_THRID_INVALID);
+		mif_sad_reclaim(sad);
+		rc = rte_hash_add_key_data(sad->h, &k, sa);
+	}
+	if (rc != 0)
 		return rc;
 	sad->n_in++;
 	if (sa->match_dst)
