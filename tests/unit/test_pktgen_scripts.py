@@ -21,10 +21,15 @@ test checks what can be checked without it:
 4. the checker rejects a script with a typo, a wrong argument count and a
    syntax error (so this test can fail).
 
-usage: test_pktgen_scripts.py [PKTGEN_SCRIPTS_DIR]
+5. the lab configurations config/lab-*.cfg pass `mifgw --check` (when the
+   mifgw binary is given) and route the addresses the scripts send to out
+   of the ports the scripts expect.
+
+usage: test_pktgen_scripts.py [PKTGEN_SCRIPTS_DIR [MIFGW]]
 """
 
 import glob
+import ipaddress
 import os
 import re
 import shutil
@@ -35,6 +40,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = sys.argv[1] if len(sys.argv) > 1 else \
     os.path.join(HERE, "..", "..", "pktgen-scripts")
+MIFGW = sys.argv[2] if len(sys.argv) > 2 else None
+CONFIGS = os.path.join(SCRIPTS, "..", "config")
 
 # The documented Lua API of Pktgen-DPDK: names from the help text
 # (lua_help_info[]) and the luaL_Reg tables of app/lpktgenlib.c in tags
@@ -502,6 +509,52 @@ def self_test(luac, tmp):
     check(not luac_ok(luac, syn)[0], "luac accepts a syntax error")
 
 
+def lua_param(script, name):
+    src = open(os.path.join(SCRIPTS, script)).read()
+    m = re.search(r'^local %s = "([^"]*)"' % name, src, re.M)
+    return m.group(1) if m else None
+
+
+def cfg_routes(path):
+    """(prefix, port) of every route line of a lab configuration."""
+    txt = open(path).read()
+    return [(ipaddress.ip_network(p), port) for p, port in re.findall(
+        r'prefix = "([^"]+)";[^}]*port = "([^"]+)"', txt)]
+
+
+def route_port(routes, addr):
+    a = ipaddress.ip_address(addr.split("/")[0])
+    best = None
+    for net, port in routes:
+        if a.version == net.version and a in net and \
+                (best is None or net.prefixlen > best[0].prefixlen):
+            best = (net, port)
+    return best[1] if best else None
+
+
+def config_checks():
+    cfgs = sorted(glob.glob(os.path.join(CONFIGS, "lab-*.cfg")))
+    check(len(cfgs) >= 3, "lab configurations: %s" % cfgs)
+    for c in cfgs:
+        if MIFGW:
+            r = subprocess.run([MIFGW, "--", "-f", c, "--check"],
+                               capture_output=True, text=True, timeout=60)
+            check(r.returncode == 0, "mifgw --check %s: %s"
+                  % (c, (r.stdout + r.stderr).strip()))
+        routes = cfg_routes(c)
+        # Clear traffic of the scripts: from the lan side to the wan side.
+        for script in ("clear_sizes.lua", "latency.lua"):
+            dst = lua_param(script, "DST_IP")
+            src = lua_param(script, "SRC_IP")
+            check(route_port(routes, dst) == "wan", "%s: %s DST_IP %s "
+                  "not routed out of wan" % (c, script, dst))
+            check(route_port(routes, src) == "lan", "%s: %s SRC_IP %s "
+                  "not routed back out of lan" % (c, script, src))
+    if not MIFGW:
+        print("note: no mifgw binary given, --check of the lab "
+              "configurations skipped")
+
+
 def main():
     luac = find_tool("luac5.3")
     lua = find_tool("lua5.3")
@@ -520,6 +573,7 @@ def main():
             for word in ("Topology", "Parameters", "Prints"):
                 check(word in head, "%s: header comment lacks %s"
                       % (f, word))
+    config_checks()
     with tempfile.TemporaryDirectory(prefix="mif-pktgen-") as tmp:
         self_test(luac, tmp)
         sim_checks(lua, tmp)
