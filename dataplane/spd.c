@@ -9,6 +9,7 @@
 
 #include <rte_acl.h>
 #include <rte_byteorder.h>
+#include <rte_errno.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 
