@@ -96,6 +96,9 @@ int mif_cfg_onlink_check(struct mif_cfg_ctx *ctx, const config_setting_t *s,
 			 unsigned int port, const struct mif_addr *a);
 /* Not unspecified, loopback, multicast or IPv4 class E/broadcast. */
 bool mif_cfg_addr_unicast(const struct mif_addr *a);
+/* False for the network and broadcast address of an IPv4 subnet of
+ * length @p len (up to /30); true for IPv6. */
+bool mif_cfg_v4_host_ok(const struct mif_addr *a, unsigned int len);
 
 /* The source text is scanned before libconfig parses it (cfg_scan.c). */
 struct mif_cfg_scan {

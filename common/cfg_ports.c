@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The "ports" section: one group per DPDK port. */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -109,19 +108,6 @@ port_dev(struct mif_cfg_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-/* For IPv4 on links wider than /31, the first and last address of the
- * subnet cannot belong to a host. */
-static bool
-v4_host_ok(const struct mif_prefix *pf)
-{
-	uint32_t a = ntohl(pf->addr.v4), host;
-
-	if (pf->len >= 31)
-		return true;
-	host = pf->len == 0 ? UINT32_MAX : (1u << (32 - pf->len)) - 1;
-	return (a & host) != 0 && (a & host) != host;
-}
-
 static bool
 prefixes_overlap(const struct mif_prefix *a, const struct mif_prefix *b)
 {
@@ -176,7 +162,7 @@ port_addrs(struct mif_cfg_ctx *ctx, const config_setting_t *s,
 		if ((rc = mif_cfg_as_prefix(ctx, e, true, &pf)) != 0)
 			return rc;
 		if (!mif_cfg_addr_unicast(&pf.addr) ||
-		    (pf.addr.family == AF_INET && !v4_host_ok(&pf)))
+		    !mif_cfg_v4_host_ok(&pf.addr, pf.len))
 			return mif_cfg_err_got(ctx, e,
 					       "a unicast host address inside its prefix, not its network or broadcast address");
 		if ((rc = port_addr_unique(ctx, e, &pf, idx)) != 0)

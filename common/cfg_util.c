@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Helpers of the configuration loader: key paths, error text and typed
  * getters. Sections use only these, so every message has one shape. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -567,6 +568,18 @@ v6_link_local(const struct mif_addr *a)
 	       (a->v6[1] & 0xc0) == 0x80;
 }
 
+bool
+mif_cfg_v4_host_ok(const struct mif_addr *a, unsigned int len)
+{
+	uint32_t v, host;
+
+	if (a->family != AF_INET || len >= 31)
+		return true;
+	v = ntohl(a->v4);
+	host = len == 0 ? UINT32_MAX : (1u << (32 - len)) - 1;
+	return (v & host) != 0 && (v & host) != host;
+}
+
 int
 mif_cfg_onlink_check(struct mif_cfg_ctx *ctx, const config_setting_t *s,
 		     unsigned int port, const struct mif_addr *a)
@@ -580,8 +593,13 @@ mif_cfg_onlink_check(struct mif_cfg_ctx *ctx, const config_setting_t *s,
 			return mif_cfg_err_got(ctx, s,
 					       "an address other than port \"%s\"'s own",
 					       p->name);
-		if (mif_prefix_contains(&p->addrs[i], a))
-			onlink = true;
+		if (!mif_prefix_contains(&p->addrs[i], a))
+			continue;
+		if (!mif_cfg_v4_host_ok(a, p->addrs[i].len))
+			return mif_cfg_err_got(ctx, s,
+					       "a host of port \"%s\"'s subnet, not its network or broadcast address",
+					       p->name);
+		onlink = true;
 	}
 	if (!onlink)
 		return mif_cfg_err_got(ctx, s,
