@@ -69,6 +69,30 @@ mif_counters_reset(void)
 	memset(mif_counters, 0, sizeof(mif_counters));
 }
 
+/* Per-lcore totals, for lcores that saw anything: shows how RSS or the
+ * af_packet fanout spreads the load over the workers. */
+static void
+print_lcores(FILE *f)
+{
+	uint64_t rx, tx, drops;
+	unsigned int lc, i;
+
+	for (lc = 0; lc < RTE_MAX_LCORE; lc++) {
+		rx = tx = drops = 0;
+		for (i = 0; i < MIF_MAX_PORTS; i++) {
+			rx += mif_counters[lc].port[i].rx_packets;
+			tx += mif_counters[lc].port[i].tx_packets;
+		}
+		for (i = 0; i < MIF_DROP_MAX; i++)
+			drops += mif_counters[lc].drop[i];
+		if (rx == 0 && tx == 0 && drops == 0)
+			continue;
+		fprintf(f, "lcore %u rx %" PRIu64 "\n", lc, rx);
+		fprintf(f, "lcore %u tx %" PRIu64 "\n", lc, tx);
+		fprintf(f, "lcore %u drops %" PRIu64 "\n", lc, drops);
+	}
+}
+
 void
 mif_counters_print(FILE *f, const char *const *port_names,
 		   unsigned int n_ports)
@@ -94,6 +118,7 @@ mif_counters_print(FILE *f, const char *const *port_names,
 	for (i = 0; i < MIF_CTL_MAX; i++)
 		fprintf(f, "ctl %s %" PRIu64 "\n", mif_ctl_event_names[i],
 			sum.ctl[i]);
+	print_lcores(f);
 	fprintf(f, "=== end ===\n");
 	fflush(f);
 }

@@ -94,7 +94,9 @@ void mif_counters_reset(void);
 
 /**
  * Print the counters block ("=== mifgw counters ===" ... "=== end ===")
- * of the summed counters, naming ports by @p port_names.
+ * of the summed counters, naming ports by @p port_names: "port NAME
+ * COUNTER N", "drop REASON N", "ctl EVENT N", then "lcore ID rx|tx|drops
+ * N" for each lcore that counted anything.
  */
 void mif_counters_print(FILE *f, const char *const *port_names,
 			unsigned int n_ports);

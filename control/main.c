@@ -68,7 +68,7 @@ parse_app_opts(int argc, char **argv, struct app_opts *o)
 	memset(o, 0, sizeof(*o));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->file = optarg;
@@ -79,6 +79,10 @@ parse_app_opts(int argc, char **argv, struct app_opts *o)
 		case 'h':
 			usage(stdout, argv[0]);
 			exit(0);
+		case ':':
+			fprintf(stderr, "mifgw: option '%s' needs a value\n",
+				argv[optind - 1]);
+			return -EINVAL;
 		default:
 			fprintf(stderr, "mifgw: bad option '%s'\n",
 				argv[optind - 1]);

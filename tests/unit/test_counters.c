@@ -64,6 +64,9 @@ test_print(void)
 	CHECK(strstr(buf, "\nport wan tx 42\n") != NULL);
 	CHECK(strstr(buf, "\ndrop ttl_exceeded 2\n") != NULL);
 	CHECK(strstr(buf, "\ndrop no_route 0\n") != NULL);
+	CHECK(strstr(buf, "\nlcore 1 tx 42\nlcore 1 drops 0\n") != NULL);
+	CHECK(strstr(buf, "\nlcore 0 drops 2\n") != NULL);
+	CHECK(strstr(buf, "\nlcore 2 ") == NULL);	/* idle: not shown */
 	CHECK(strcmp(buf + len - 12, "=== end ===\n") == 0);
 	free(buf);
 }
