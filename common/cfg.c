@@ -20,7 +20,9 @@
  *  3. declare both in cfg_internal.h and add one row to sections[];
  *  4. free what it allocates in mif_cfg_free(), add cfg_sas.c to
  *     mif_cfg_sources, document every key in docs/configuration.md and
- *     add a good and a broken file under tests/configs/.
+ *     add a good and a broken file under tests/configs/. The new name
+ *     also joins the list of allowed top-level keys in the first line
+ *     of tests/configs/bad_unknown_section.cfg.
  * Values from keys whose name contains "key" must only reach an error
  * line through mif_cfg_describe(), which hides them.
  */
@@ -206,13 +208,33 @@ out:
 	return rc;
 }
 
+/* Double the buffer, up to one byte past the cap so that a file of
+ * exactly MIF_CFG_MAX_FILE bytes still reads to EOF. */
+static int
+buf_grow(char **buf, size_t *cap)
+{
+	size_t ncap = *cap == 0 ? 65536 : *cap * 2;
+	char *nbuf;
+
+	if (ncap > MIF_CFG_MAX_FILE + 1)
+		ncap = MIF_CFG_MAX_FILE + 1;
+	if (ncap == *cap)
+		return -EFBIG;
+	nbuf = realloc(*buf, ncap);
+	if (nbuf == NULL)
+		return -ENOMEM;
+	*buf = nbuf;
+	*cap = ncap;
+	return 0;
+}
+
 /* Read the whole file; the size cap also covers pipes and devices. */
 static int
 read_file(const char *path, char **bufp, size_t *lenp, char *err,
 	  size_t errlen)
 {
 	size_t len = 0, cap = 0;
-	char *buf = NULL, *nbuf;
+	char *buf = NULL;
 	struct stat st;
 	ssize_t n;
 	int fd, rc = 0;
@@ -231,27 +253,20 @@ read_file(const char *path, char **bufp, size_t *lenp, char *err,
 		goto out;
 	}
 	for (;;) {
-		if (len == cap) {
-			cap = cap == 0 ? 65536 : cap * 2;
-			if (cap > MIF_CFG_MAX_FILE + 1)
-				cap = MIF_CFG_MAX_FILE + 1;
-			if (len == cap) {
+		if (len == cap && (rc = buf_grow(&buf, &cap)) != 0) {
+			if (rc == -EFBIG)
 				snprintf(err, errlen,
 					 "%s: larger than %u bytes, not read",
 					 path, MIF_CFG_MAX_FILE);
-				rc = -EINVAL;
-				goto out;
-			}
-			nbuf = realloc(buf, cap);
-			if (nbuf == NULL) {
+			else
 				snprintf(err, errlen, "%s: out of memory",
 					 path);
-				rc = -ENOMEM;
-				goto out;
-			}
-			buf = nbuf;
+			rc = rc == -EFBIG ? -EINVAL : rc;
+			goto out;
 		}
 		n = read(fd, buf + len, cap - len);
+		if (n == 0)
+			break;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -260,8 +275,6 @@ read_file(const char *path, char **bufp, size_t *lenp, char *err,
 			rc = -EIO;
 			goto out;
 		}
-		if (n == 0)
-			break;
 		len += (size_t)n;
 	}
 out:
@@ -308,6 +321,9 @@ mif_cfg_free(struct mif_cfg *cfg)
 	free(cfg->neighs);
 	cfg->neighs = NULL;
 	cfg->n_neighs = 0;
+	free(cfg->policies);
+	cfg->policies = NULL;
+	cfg->n_policies = 0;
 }
 
 int
