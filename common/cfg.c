@@ -46,6 +46,7 @@ static const struct mif_cfg_section sections[] = {
 	{ "ports", true, mif_cfg_parse_ports, NULL },
 	{ "routes", false, mif_cfg_parse_routes, mif_cfg_link_routes },
 	{ "neighbors", false, mif_cfg_parse_neighs, mif_cfg_link_neighs },
+	{ "policies", false, mif_cfg_parse_policies, NULL },
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

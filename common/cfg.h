@@ -72,6 +72,8 @@ struct mif_cfg_log {
 	int level;			/**< RTE_LOG_* */
 };
 
+struct mif_cfg_policy;
+
 struct mif_cfg {
 	char path[PATH_MAX];
 
@@ -87,6 +89,10 @@ struct mif_cfg {
 
 	struct mif_cfg_neigh *neighs;	/**< malloc'd, n_neighs entries */
 	unsigned int n_neighs;
+
+	/** malloc'd, n_policies entries (common/cfg_spd.h) */
+	struct mif_cfg_policy *policies;
+	unsigned int n_policies;
 
 	/** lcore ids; n_workers == 0 when the key is absent */
 	unsigned int workers[MIF_CFG_MAX_WORKERS];

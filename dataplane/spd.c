@@ -13,6 +13,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 
+#include "common/cfg_spd.h"
 #include "common/log.h"
 #include "dataplane/spd.h"
 
@@ -911,73 +912,15 @@ mif_spd_action_parse(const char *s, enum mif_spd_action *a)
 	return -EINVAL;
 }
 
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || *v > max)
-		return -EINVAL;
-	return 0;
-}
-
+/* The configuration loader owns the syntax; the CLI shares it. */
 int
 mif_spd_proto_parse(const char *s, uint16_t *proto)
 {
-	static const struct {
-		const char *name;
-		uint16_t proto;
-	} names[] = {
-		{ "any", MIF_SPD_PROTO_ANY }, { "tcp", IPPROTO_TCP },
-		{ "udp", IPPROTO_UDP }, { "sctp", IPPROTO_SCTP },
-		{ "icmp", IPPROTO_ICMP }, { "ipv6-icmp", IPPROTO_ICMPV6 },
-		{ "icmp6", IPPROTO_ICMPV6 }, { "esp", IPPROTO_ESP },
-		{ "gre", IPPROTO_GRE },
-	};
-	unsigned long v;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(names); i++) {
-		if (strcasecmp(s, names[i].name) == 0) {
-			*proto = names[i].proto;
-			return 0;
-		}
-	}
-	if (parse_uint(s, UINT8_MAX, &v) != 0)
-		return -EINVAL;
-	*proto = (uint16_t)v;
-	return 0;
+	return mif_cfg_proto_parse(s, proto);
 }
 
 int
 mif_spd_port_range_parse(const char *s, uint16_t *lo, uint16_t *hi)
 {
-	char buf[16], *dash;
-	unsigned long a, b;
-
-	if (strcasecmp(s, "any") == 0) {
-		*lo = 0;
-		*hi = UINT16_MAX;
-		return 0;
-	}
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	dash = strchr(buf, '-');
-	if (dash != NULL)
-		*dash = '\0';
-	if (parse_uint(buf, UINT16_MAX, &a) != 0)
-		return -EINVAL;
-	b = a;
-	if (dash != NULL && parse_uint(dash + 1, UINT16_MAX, &b) != 0)
-		return -EINVAL;
-	if (a > b)
-		return -EINVAL;
-	*lo = (uint16_t)a;
-	*hi = (uint16_t)b;
-	return 0;
+	return mif_cfg_port_range_parse(s, lo, hi);
 }

@@ -25,6 +25,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "common/addr.h"
+#include "common/cfg.h"
 
 enum mif_spd_dir {
 	MIF_SPD_DIR_OUT,	/**< traffic arriving from the protected side */
@@ -182,6 +183,26 @@ mif_spd_verdict_is_protect(uint32_t verdict)
 {
 	return verdict <= MIF_SPD_SA_ID_MAX;
 }
+
+/**
+ * Maps an SA or bundle name from the configuration to the id PROTECT
+ * verdicts carry. @return 0, or -ENOENT for an unknown name.
+ */
+typedef int (*mif_spd_sa_resolve_t)(void *arg, const char *name,
+				    uint32_t *id);
+
+/**
+ * Build the SPD of direction @p dir from the "policies" section of
+ * @p cfg (common/cfg_spd.h), in file order; the default action is
+ * DISCARD in both directions (an open outbound side is written as a
+ * last catch-all bypass policy). Control thread.
+ * @param out  receives the built SPD, ready for mif_spd_publish()
+ * @return 0, -ENOENT (unknown SA name, logged with its line) or the
+ *	   error of mif_spd_rule_add() / mif_spd_build()
+ */
+int mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
+		      mif_spd_sa_resolve_t resolve, void *arg, int socket_id,
+		      struct mif_spd **out);
 
 /** "discard", "bypass", "protect"; parse returns -EINVAL if unknown. */
 const char *mif_spd_action_name(enum mif_spd_action a);

@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
+#include "common/cfg_spd.h"
 #include "dataplane/spd.h"
 #include "tests/unit/check.h"
 
@@ -656,6 +657,89 @@ test_parse_helpers(void)
 		 -EINVAL);
 }
 
+/* The "policies" section of a real file, through mif_spd_cfg_build(). */
+static int
+resolve(void *arg, const char *name, uint32_t *id)
+{
+	static const char *const names[] = { "web", "web_in", "v6" };
+	unsigned int i;
+
+	(void)arg;
+	for (i = 0; i < RTE_DIM(names); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*id = 100 + i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int
+resolve_none(void *arg, const char *name, uint32_t *id)
+{
+	(void)arg;
+	(void)name;
+	(void)id;
+	return -ENOENT;
+}
+
+static void
+test_cfg_build(void)
+{
+	char err[MIF_CFG_ERR_LEN];
+	struct mif_spd *out, *in;
+	struct mif_cfg cfg;
+	uint8_t pkt[sizeof(v6_tcp)];
+
+	CHECK_EQ(mif_cfg_load(MIF_SOURCE_ROOT "/tests/configs/good_policies.cfg",
+			      &cfg, err, sizeof(err)), 0);
+	CHECK_EQ(cfg.n_policies, 5);
+	CHECK_EQ(mif_spd_cfg_build(&cfg, MIF_SPD_DIR_OUT, resolve_none, NULL,
+				   SOCKET_ID_ANY, &out), -ENOENT);
+	CHECK(out == NULL);
+	CHECK_EQ(mif_spd_cfg_build(&cfg, MIF_SPD_DIR_OUT, resolve, NULL,
+				   SOCKET_ID_ANY, &out), 0);
+	CHECK_EQ(mif_spd_cfg_build(&cfg, MIF_SPD_DIR_IN, resolve, NULL,
+				   SOCKET_ID_ANY, &in), 0);
+	CHECK_EQ(mif_spd_rule_count(out), 4);
+	CHECK_EQ(mif_spd_rule_count(in), 1);
+	CHECK_EQ(mif_spd_dir(in), MIF_SPD_DIR_IN);
+
+	/* 10.1.2.3:5555 -> 203.0.113.9:443 TCP: SA "web". */
+	memcpy(pkt, v4_tcp, sizeof(v4_tcp));
+	memcpy(pkt + 16, (uint8_t[]){ 203, 0, 113, 9 }, 4);
+	CHECK_EQ(classify1(out, mk(pkt, sizeof(v4_tcp))), 100);
+	/* The same to port 80: the catch-all discard. */
+	CHECK_EQ(classify1(out, mk_patch16(pkt, sizeof(v4_tcp),
+					   V4_DPORT_OFF, 80)), DISCARD);
+	/* Source port 1023 is outside "1024-65535". */
+	CHECK_EQ(classify1(out, mk_patch16(pkt, sizeof(v4_tcp),
+					   V4_SPORT_OFF, 1023)), DISCARD);
+	/* UDP to port 53 from 10/8: bypass (priority 5 beats 1000). */
+	CHECK_EQ(classify1(out, mk_patch16(v4_udp, sizeof(v4_udp),
+					   V4_DPORT_OFF, 53)), BYPASS);
+	/* The reverse direction only in the inbound SPD. */
+	memcpy(pkt, v4_tcp, sizeof(v4_tcp));
+	memcpy(pkt + 12, (uint8_t[]){ 203, 0, 113, 9, 10, 1, 2, 3 }, 8);
+	memcpy(pkt + 20, (uint8_t[]){ 0x01, 0xbb, 0x15, 0xb3 }, 4);
+	CHECK_EQ(classify1(in, mk(pkt, sizeof(v4_tcp))), 101);
+	CHECK_EQ(classify1(out, mk(pkt, sizeof(v4_tcp))), DISCARD);
+	CHECK_EQ(classify1(in, mk(v4_tcp, sizeof(v4_tcp))), DISCARD);
+	/* ICMPv6 echo request (128/0) from 2001:db8:1::/64: SA "v6";
+	 * an echo reply (129) is not selected. */
+	memcpy(pkt, v6_tcp, sizeof(v6_tcp));
+	pkt[6] = IPPROTO_ICMPV6;
+	pkt[40] = 128;		/* type: echo request */
+	pkt[41] = 0;		/* code */
+	CHECK_EQ(classify1(out, mk(pkt, sizeof(v6_tcp))), 102);
+	pkt[40] = 129;
+	CHECK_EQ(classify1(out, mk(pkt, sizeof(v6_tcp))), DISCARD);
+
+	mif_spd_destroy(out);
+	mif_spd_destroy(in);
+	mif_cfg_free(&cfg);
+}
+
 /*
  * Random rule sets: the rte_acl classifier must give the linear
  * reference's verdict for every packet. Addresses and ports come from
@@ -979,6 +1063,7 @@ main(void)
 	test_defaults_and_validation();
 	test_inner_check();
 	test_parse_helpers();
+	test_cfg_build();
 	test_random_vs_linear(40, 20000);
 	test_random_vs_linear(2000, 20000);
 	test_rcu_replace();
