@@ -49,7 +49,8 @@ struct mif_cli_stats {
 	uint64_t line_too_long;
 	uint64_t proto_error;		/**< telnet option floods */
 	uint64_t out_overflow;		/**< output cut (slow reader) */
-	uint64_t poll_max_us;		/**< longest mif_cli_poll() call */
+	uint64_t poll_max_us;		/**< longest mif_cli_poll(), wall clock */
+	uint64_t poll_max_cpu_us;	/**< the same in thread CPU time */
 };
 
 struct mif_cli;

@@ -794,15 +794,26 @@ mif_cli_write_raw(struct mif_cli_out *out, const void *p, size_t n)
 void
 mif_cli_write(struct mif_cli_out *out, const char *s, size_t n)
 {
-	size_t i;
+	size_t run;
 
-	for (i = 0; i < n && !out->truncated; i++) {
-		if (s[i] == '\n' && out->telnet)
+	if (!out->telnet) {
+		mif_cli_write_raw(out, s, n);
+		return;
+	}
+	/* Copy runs between the bytes the NVT needs rewritten. */
+	while (n > 0 && !out->truncated) {
+		for (run = 0; run < n && s[run] != '\n' &&
+		     (unsigned char)s[run] != 0xff; run++)
+			;
+		mif_cli_write_raw(out, s, run);
+		if (run == n)
+			break;
+		if (s[run] == '\n')
 			mif_cli_write_raw(out, "\r\n", 2);
-		else if ((unsigned char)s[i] == 0xff && out->telnet)
-			mif_cli_write_raw(out, "\xff\xff", 2);
 		else
-			mif_cli_write_raw(out, &s[i], 1);
+			mif_cli_write_raw(out, "\xff\xff", 2);
+		s += run + 1;
+		n -= run + 1;
 	}
 }
 

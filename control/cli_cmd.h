@@ -158,6 +158,13 @@ mif_cli_out_pending(const struct mif_cli_out *out)
 	return out->len - out->head;
 }
 
+/** True once output was dropped: a long-running handler loop may stop. */
+static inline bool
+mif_cli_out_full(const struct mif_cli_out *out)
+{
+	return out->truncated;
+}
+
 /** Mark @p n bytes as sent; resets the buffer once it is empty. */
 void mif_cli_out_consume(struct mif_cli_out *out, size_t n);
 
