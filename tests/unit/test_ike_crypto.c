@@ -39,10 +39,13 @@ unhex(const char *s, uint8_t *out, size_t cap)
 static void
 tohex(const uint8_t *p, size_t n, char *out)
 {
+	static const char digits[] = "0123456789abcdef";
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", p[i]);
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
 	out[2 * n] = '\0';
 }
 
