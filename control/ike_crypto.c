@@ -392,13 +392,15 @@ out:
 	return rc;
 }
 
-int
-mif_ike_sk_seal(const struct mif_ike_sa_keys *k, bool initiator,
-		uint8_t *msg, size_t cap, size_t sk_off, size_t *len)
+/* SK and SKF differ only in the header before the IV: 4 bytes, or 8
+ * with the fragment number and total (RFC 7383 2.5), AAD included. */
+static int
+seal(const struct mif_ike_sa_keys *k, bool initiator, uint8_t *msg,
+     size_t cap, size_t sk_off, size_t hlen, size_t *len)
 {
 	const uint8_t *ekey = initiator ? k->sk_ei : k->sk_er;
 	const uint8_t *akey = initiator ? k->sk_ai : k->sk_ar;
-	size_t ivo = sk_off + MIF_IKE_GEN_LEN, pto = ivo + k->iv_len;
+	size_t ivo = sk_off + hlen, pto = ivo + k->iv_len;
 	size_t plen, pad, ctlen, total, i;
 	bool gcm = k->algs.encr == MIF_IKE_ENCR_AES_GCM_16;
 	int rc;
@@ -436,12 +438,26 @@ mif_ike_sk_seal(const struct mif_ike_sa_keys *k, bool initiator,
 	return 0;
 }
 
+int
+mif_ike_sk_seal(const struct mif_ike_sa_keys *k, bool initiator,
+		uint8_t *msg, size_t cap, size_t sk_off, size_t *len)
+{
+	return seal(k, initiator, msg, cap, sk_off, MIF_IKE_GEN_LEN, len);
+}
+
+int
+mif_ike_skf_seal(const struct mif_ike_sa_keys *k, bool initiator,
+		 uint8_t *msg, size_t cap, size_t skf_off, size_t *len)
+{
+	return seal(k, initiator, msg, cap, skf_off, MIF_IKE_GEN_LEN + 4, len);
+}
+
 /* RFC 7296 3.14: IV | ciphertext (padding and pad length included) |
  * ICV, all inside the SK payload, which ends the message. Only lengths
  * are checked here, nothing is decrypted. */
 static int
 sk_check(const struct mif_ike_sa_keys *k, const uint8_t *msg, size_t len,
-	 size_t sk_off, size_t *ctlen)
+	 size_t sk_off, size_t hlen, size_t *ctlen)
 {
 	struct mif_rd rd;
 	uint16_t plen;
@@ -450,7 +466,8 @@ sk_check(const struct mif_ike_sa_keys *k, const uint8_t *msg, size_t len,
 	if (k->iv_len == 0 || sk_off < MIF_IKE_HDR_LEN || sk_off > len)
 		return -EINVAL;
 	mif_rd_init(&rd, msg + sk_off, len - sk_off);
-	if (mif_rd_skip(&rd, 2) || mif_rd_get_u16(&rd, &plen))
+	if (mif_rd_skip(&rd, 2) || mif_rd_get_u16(&rd, &plen) ||
+	    mif_rd_skip(&rd, hlen - MIF_IKE_GEN_LEN))
 		return -EBADMSG;
 	if (plen != len - sk_off)
 		return -EBADMSG;
@@ -464,19 +481,19 @@ sk_check(const struct mif_ike_sa_keys *k, const uint8_t *msg, size_t len,
 	return 0;
 }
 
-int
-mif_ike_sk_open(const struct mif_ike_sa_keys *k, bool initiator,
-		const uint8_t *msg, size_t len, size_t sk_off, uint8_t *out,
-		size_t cap, size_t *out_len)
+static int
+open_sk(const struct mif_ike_sa_keys *k, bool initiator, const uint8_t *msg,
+	size_t len, size_t sk_off, size_t hlen, uint8_t *out, size_t cap,
+	size_t *out_len)
 {
 	const uint8_t *ekey = initiator ? k->sk_ei : k->sk_er;
 	const uint8_t *akey = initiator ? k->sk_ai : k->sk_ar;
-	size_t ivo = sk_off + MIF_IKE_GEN_LEN, cto, ctlen;
+	size_t ivo = sk_off + hlen, cto, ctlen;
 	uint8_t icv[MIF_IKE_ICV_MAX], tag[16], padlen;
 	bool gcm = k->algs.encr == MIF_IKE_ENCR_AES_GCM_16;
 	int rc;
 
-	if ((rc = sk_check(k, msg, len, sk_off, &ctlen)) != 0)
+	if ((rc = sk_check(k, msg, len, sk_off, hlen, &ctlen)) != 0)
 		return rc;
 	cto = ivo + k->iv_len;
 	if (ctlen > cap)
@@ -505,6 +522,24 @@ out:
 	if (rc != 0)
 		OPENSSL_cleanse(out, ctlen);
 	return rc;
+}
+
+int
+mif_ike_sk_open(const struct mif_ike_sa_keys *k, bool initiator,
+		const uint8_t *msg, size_t len, size_t sk_off, uint8_t *out,
+		size_t cap, size_t *out_len)
+{
+	return open_sk(k, initiator, msg, len, sk_off, MIF_IKE_GEN_LEN, out,
+		       cap, out_len);
+}
+
+int
+mif_ike_skf_open(const struct mif_ike_sa_keys *k, bool initiator,
+		 const uint8_t *msg, size_t len, size_t skf_off, uint8_t *out,
+		 size_t cap, size_t *out_len)
+{
+	return open_sk(k, initiator, msg, len, skf_off, MIF_IKE_GEN_LEN + 4,
+		       out, cap, out_len);
 }
 
 struct mif_ike_dh {

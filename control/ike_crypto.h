@@ -156,6 +156,21 @@ int mif_ike_sk_open(const struct mif_ike_sa_keys *k, bool initiator,
 		    const uint8_t *msg, size_t len, size_t sk_off,
 		    uint8_t *out, size_t cap, size_t *out_len);
 
+/**
+ * mif_ike_sk_seal() for an Encrypted Fragment payload (RFC 7383) at
+ * @p skf_off, opened by mif_ike_gen_skf_begin(): the fragment number and
+ * total sit between the generic header and the IV, and are covered by
+ * the ICV (and the GCM AAD).
+ */
+int mif_ike_skf_seal(const struct mif_ike_sa_keys *k, bool initiator,
+		     uint8_t *msg, size_t cap, size_t skf_off, size_t *len);
+
+/** mif_ike_sk_open() for an Encrypted Fragment payload; @p out gets
+ * this fragment's share of the inner payloads. */
+int mif_ike_skf_open(const struct mif_ike_sa_keys *k, bool initiator,
+		     const uint8_t *msg, size_t len, size_t skf_off,
+		     uint8_t *out, size_t cap, size_t *out_len);
+
 /** A Diffie-Hellman private key. */
 struct mif_ike_dh;
 

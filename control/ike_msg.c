@@ -433,6 +433,28 @@ mif_ike_gen_sk_begin(struct mif_ike_gen *g, size_t iv_len)
 }
 
 int
+mif_ike_gen_skf_begin(struct mif_ike_gen *g, uint8_t inner_np, uint16_t num,
+		      uint16_t total, size_t iv_len)
+{
+	uint8_t *iv;
+	int rc;
+
+	if (g->sk_off != SIZE_MAX || num == 0 || num > total)
+		return gen_fail(g, -EINVAL);
+	if ((rc = mif_ike_gen_begin(g, MIF_IKE_PLD_SKF, false)) != 0)
+		return rc;
+	g->sk_off = g->open_off;
+	g->open_off = SIZE_MAX;
+	/* RFC 7383 2.5: only the first fragment names the inner payload. */
+	if ((rc = mif_wr_patch_u8(&g->wr, g->sk_off, num == 1 ? inner_np : 0)) ||
+	    (rc = mif_wr_put_u16(&g->wr, num)) ||
+	    (rc = mif_wr_put_u16(&g->wr, total)) ||
+	    (rc = mif_wr_reserve(&g->wr, iv_len, &iv)))
+		return gen_fail(g, rc);
+	return 0;
+}
+
+int
 mif_ike_gen_finish(struct mif_ike_gen *g, size_t *len)
 {
 	int rc;

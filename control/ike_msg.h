@@ -174,6 +174,17 @@ int mif_ike_gen_add(struct mif_ike_gen *g, uint8_t type, const void *body,
 int mif_ike_gen_sk_begin(struct mif_ike_gen *g, size_t iv_len);
 
 /**
+ * Open an Encrypted Fragment payload (RFC 7383) numbered @p num of
+ * @p total, naming @p inner_np as the first inner payload when it is
+ * fragment 1, and reserve the IV. The fragment's share of the inner
+ * payloads is then written as raw bytes into g->wr, and the message is
+ * sealed by mif_ike_skf_seal().
+ * @return 0 or -errno.
+ */
+int mif_ike_gen_skf_begin(struct mif_ike_gen *g, uint8_t inner_np,
+			  uint16_t num, uint16_t total, size_t iv_len);
+
+/**
  * Finish the message: patches the IKE header length and returns the
  * length written. With an SK payload open, this is the plaintext end that
  * mif_ike_sk_seal() expects, and g->sk_off gives the SK header offset.

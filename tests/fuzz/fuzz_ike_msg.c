@@ -132,10 +132,18 @@ check_sk(void)
 	size_t n;
 
 	/* The ICV will not verify, but every length check runs first. */
-	(void)mif_ike_sk_open(&keys_gcm, true, msg.raw, msg.raw_len, sk->off,
-			      plain, sizeof(plain), &n);
-	(void)mif_ike_sk_open(&keys_cbc, false, msg.raw, msg.raw_len,
-			      sk->off, plain, sizeof(plain), &n);
+	if (sk->type == MIF_IKE_PLD_SKF) {
+		(void)mif_ike_skf_open(&keys_gcm, true, msg.raw, msg.raw_len,
+				       sk->off, plain, sizeof(plain), &n);
+		(void)mif_ike_skf_open(&keys_cbc, false, msg.raw,
+				       msg.raw_len, sk->off, plain,
+				       sizeof(plain), &n);
+	} else {
+		(void)mif_ike_sk_open(&keys_gcm, true, msg.raw, msg.raw_len,
+				      sk->off, plain, sizeof(plain), &n);
+		(void)mif_ike_sk_open(&keys_cbc, false, msg.raw, msg.raw_len,
+				      sk->off, plain, sizeof(plain), &n);
+	}
 	/* Treat the SK body as if it were the decrypted content. */
 	memcpy(plain, sk->body, sk->len);
 	(void)mif_ike_msg_parse_inner(&msg, plain, sk->len, &stats);

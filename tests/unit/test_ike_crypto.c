@@ -653,6 +653,50 @@ test_sk_cbc_forged(void)
 	mif_ike_keys_wipe(&k);
 }
 
+/* RFC 7383 fragments: fragment 2 of 3 carries raw inner bytes, the
+ * fragment number is authenticated. */
+static void
+skf_round_trip(const struct mif_ike_algs *a)
+{
+	struct mif_ike_hdr h = {
+		.ispi = 1, .rspi = 2, .exchange = MIF_IKE_EXCH_AUTH,
+		.flags = MIF_IKE_FLAG_RESPONSE, .msgid = 1,
+	};
+	uint8_t buf[512], plain[512], chunk[100];
+	struct mif_ike_sa_keys k;
+	struct mif_ike_msg m;
+	struct mif_ike_gen g;
+	size_t len, plen, off;
+
+	fill(chunk, sizeof(chunk), 0x61);
+	make_keys(&k, a);
+	CHECK_EQ(mif_ike_gen_init(&g, buf, sizeof(buf), &h), 0);
+	CHECK_EQ(mif_ike_gen_skf_begin(&g, MIF_IKE_PLD_IDR, 2, 3, k.iv_len),
+		 0);
+	CHECK_EQ(mif_wr_put_bytes(&g.wr, chunk, sizeof(chunk)), 0);
+	CHECK_EQ(mif_ike_gen_finish(&g, &len), 0);
+	off = g.sk_off;
+	CHECK_EQ(off, 28);
+	CHECK_EQ(mif_ike_skf_seal(&k, false, buf, sizeof(buf), off, &len), 0);
+
+	CHECK_EQ(mif_ike_msg_parse(&m, buf, len, NULL), 0);
+	CHECK_EQ(m.pld[m.sk].type, MIF_IKE_PLD_SKF);
+	CHECK_EQ(m.sk_inner_np, 0);		/* not the first fragment */
+	CHECK_EQ(mif_ike_skf_open(&k, false, buf, len, off, plain,
+				  sizeof(plain), &plen), 0);
+	CHECK_EQ(plen, sizeof(chunk));
+	CHECK_MEM(plain, chunk, sizeof(chunk));
+	/* Opening it as a plain SK reads the fragment fields as IV. */
+	CHECK(mif_ike_sk_open(&k, false, buf, len, off, plain, sizeof(plain),
+			      &plen) != 0);
+	buf[off + 5] = 3;			/* fragment 3 of 3 */
+	CHECK_EQ(mif_ike_skf_open(&k, false, buf, len, off, plain,
+				  sizeof(plain), &plen), -MIF_IKE_EICV);
+	CHECK_EQ(mif_ike_gen_init(&g, buf, sizeof(buf), &h), 0);
+	CHECK_EQ(mif_ike_gen_skf_begin(&g, 0, 4, 3, k.iv_len), -EINVAL);
+	mif_ike_keys_wipe(&k);
+}
+
 static void
 test_sk(void)
 {
@@ -668,6 +712,7 @@ test_sk(void)
 	unsigned int i;
 
 	sk_round_trip(&a);
+	skf_round_trip(&a);
 	a.encr_keylen = 256;
 	sk_round_trip(&a);
 	/* GCM with too short a payload for IV + tag + pad length. */
@@ -681,6 +726,7 @@ test_sk(void)
 		a = algs_cbc;
 		a.integ = integs[i];
 		sk_round_trip(&a);
+		skf_round_trip(&a);
 	}
 	/* No room to seal, or no room for the IV before the plaintext. */
 	make_keys(&k, &algs_cbc);
