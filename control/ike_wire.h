@@ -299,7 +299,7 @@ enum {
 /** Types below this value are errors, at and above it status. */
 #define MIF_IKE_N_ERROR_MAX	16383
 
-/** Notify message types, status (RFC 7296, RFC 4555, 7383, 7427). */
+/** Notify message types, status (RFC 7296, 4555, 5685, 7383, 7427). */
 enum {
 	MIF_IKE_N_INITIAL_CONTACT = 16384,
 	MIF_IKE_N_SET_WINDOW_SIZE = 16385,
@@ -320,6 +320,7 @@ enum {
 	MIF_IKE_N_UPDATE_SA_ADDRESSES = 16400,
 	MIF_IKE_N_COOKIE2 = 16401,
 	MIF_IKE_N_NO_NATS_ALLOWED = 16402,
+	MIF_IKE_N_REDIRECT_SUPPORTED = 16406,	/**< RFC 5685 */
 	MIF_IKE_N_FRAGMENTATION_SUPPORTED = 16430,
 	MIF_IKE_N_SIGNATURE_HASH_ALGORITHMS = 16431,
 };

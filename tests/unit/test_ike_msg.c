@@ -456,6 +456,11 @@ test_strongswan(void)
 	CHECK(mif_ike_msg_find_notify(&m, MIF_IKE_N_NAT_DETECTION_SOURCE_IP));
 	CHECK(mif_ike_msg_find_notify(&m,
 				      MIF_IKE_N_NAT_DETECTION_DESTINATION_IP));
+	CHECK(mif_ike_msg_find_notify(&m, MIF_IKE_N_FRAGMENTATION_SUPPORTED));
+	CHECK(mif_ike_msg_find_notify(&m, MIF_IKE_N_REDIRECT_SUPPORTED));
+	/* The default proposal's 36 transforms fit under the bound. */
+	CHECK_EQ(sa.nprops, 4);
+	CHECK_EQ(sa.p[3].nxforms, 36);
 
 	/* Every truncation of it is refused without reading past it. */
 	for (i = 0; i < sizeof(ike_strongswan_init); i++)
