@@ -168,31 +168,37 @@ mif_ctl_counters_print(void)
 	mif_counters_print(stdout, names, mif_n_ports);
 }
 
+unsigned int
+mif_ctl_poll(void)
+{
+	static uint64_t next_tick;
+	struct rte_mbuf *pkts[CTL_BURST];
+	unsigned int n, i;
+	uint64_t now;
+
+	n = rte_ring_sc_dequeue_burst(mif_state.punt, (void **)pkts,
+				      CTL_BURST, NULL);
+	for (i = 0; i < n; i++)
+		ctl_punt_input(pkts[i]);
+
+	now = rte_get_tsc_cycles();
+	if (now >= next_tick) {
+		mif_resolve_timer(now);
+		next_tick = now + mif_ctl.hz / CTL_TIMER_HZ;
+	}
+	if (mif_ctl.dump_requested) {
+		mif_ctl.dump_requested = 0;
+		mif_ctl_counters_print();
+	}
+	return n;
+}
+
 void
 mif_ctl_run(void)
 {
-	struct rte_mbuf *pkts[CTL_BURST];
-	uint64_t now, next_tick = 0;
-	unsigned int n, i;
-
-	while (!mif_state_quitting()) {
-		n = rte_ring_sc_dequeue_burst(mif_state.punt, (void **)pkts,
-					      CTL_BURST, NULL);
-		for (i = 0; i < n; i++)
-			ctl_punt_input(pkts[i]);
-
-		now = rte_get_tsc_cycles();
-		if (now >= next_tick) {
-			mif_resolve_timer(now);
-			next_tick = now + mif_ctl.hz / CTL_TIMER_HZ;
-		}
-		if (mif_ctl.dump_requested) {
-			mif_ctl.dump_requested = 0;
-			mif_ctl_counters_print();
-		}
-		if (n == 0)
+	while (!mif_state_quitting())
+		if (mif_ctl_poll() == 0)
 			rte_delay_us_sleep(CTL_IDLE_US);
-	}
 }
 
 int

@@ -33,8 +33,15 @@ int mif_ctl_init(const struct mif_cfg *cfg, struct rte_mempool *pool);
 
 void mif_ctl_fini(void);
 
-/** Run until mif_state_quit(). */
+/** Run until mif_state_quit(): mif_ctl_poll(), sleeping when idle. */
 void mif_ctl_run(void);
+
+/**
+ * One round of the control loop: up to a burst of punted packets, the
+ * resolver timer when due, a pending counters dump.
+ * @return the number of punted packets handled.
+ */
+unsigned int mif_ctl_poll(void);
 
 /** Print the counters block to stdout. */
 void mif_ctl_counters_print(void);
