@@ -18,6 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'integration'))
 
+import harness  # noqa: E402
 from harness import SIDES, HarnessError, Topology, eal_mode  # noqa: E402
 
 LAN, WAN = SIDES['lan'], SIDES['wan']
@@ -25,7 +26,8 @@ IPERF_SECONDS = 3
 
 
 def step(title):
-    print(f'\n\033[1m== {title}\033[0m', flush=True)
+    bold, off = ('\033[1m', '\033[0m') if sys.stdout.isatty() else ('', '')
+    print(f'\n{bold}== {title}{off}', flush=True)
 
 
 def show(cp_or_text):
@@ -76,10 +78,12 @@ def counters_table(c):
 def demo(t):
     ok = True
     step('Topology')
-    print(f'''   ns {t.ns["lan"]}              ns {t.ns["gw"]}               ns {t.ns["wan"]}
-   {LAN["cl4"]:15} {t.cl_if["lan"]} <-> {t.gw_if["lan"]} [lan  mifgw  wan] {t.gw_if["wan"]} <-> {t.cl_if["wan"]} {WAN["cl4"]}
-   {LAN["cl6"]:15}          gateway {LAN["gw4"]}, {WAN["gw4"]}    {WAN["cl6"]}
-                            gateway {LAN["gw6"]}, {WAN["gw6"]}''')
+    print(f"""   lan client   ns {t.ns["lan"]:22} {LAN["cl4"]}, {LAN["cl6"]}
+        |       veth {t.cl_if["lan"]} - {t.gw_if["lan"]}
+   mifgw        ns {t.ns["gw"]:22} port lan (protected):   {LAN["gw4"]}, {LAN["gw6"]}
+                {"":25} port wan (unprotected): {WAN["gw4"]}, {WAN["gw6"]}
+        |       veth {t.gw_if["wan"]} - {t.cl_if["wan"]}
+   wan client   ns {t.ns["wan"]:22} {WAN["cl4"]}, {WAN["cl6"]}""")
     if eal_mode() == 'no-huge':
         print('   (no hugepages: mifgw runs with --no-huge -m 512)')
 
@@ -132,6 +136,7 @@ def main(argv):
         print('demo: needs root (namespaces, packet sockets)',
               file=sys.stderr)
         return 1
+    harness.VERBOSE = False
     t = Topology(argv[1])
     try:
         ok = demo(t)

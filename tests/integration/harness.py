@@ -21,6 +21,7 @@ import atexit
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,6 +57,7 @@ SIDES = {
 }
 
 _live = []
+VERBOSE = True      # the demo turns the harness's own log lines off
 
 
 class HarnessError(Exception):
@@ -63,6 +65,8 @@ class HarnessError(Exception):
 
 
 def log(msg):
+    if not VERBOSE:
+        return
     print(f'[harness {time.strftime("%H:%M:%S")}] {msg}', flush=True)
 
 
@@ -113,7 +117,8 @@ def eal_mem_args():
 
 
 def sweep_stale():
-    """Delete namespaces left by harness runs whose process is gone."""
+    """Delete namespaces and work directories left by harness runs whose
+    process is gone."""
     cp = run(['ip', 'netns', 'list'], check=False)
     for line in cp.stdout.splitlines():
         name = line.split()[0] if line.split() else ''
@@ -128,6 +133,13 @@ def sweep_stale():
                 pass
         run(['ip', 'netns', 'del', name], check=False)
         log(f'removed stale namespace {name}')
+    tmp = tempfile.gettempdir()
+    for name in os.listdir(tmp):
+        m = re.match(re.escape(NS_PREFIX) + r'(\d+)-', name)
+        path = os.path.join(tmp, name)
+        if m and not os.path.exists(f'/proc/{m.group(1)}') and \
+                os.path.isdir(path) and not os.environ.get('MIF_KEEP_LOGS'):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _cleanup_all():
