@@ -241,6 +241,22 @@ measure(classify_fn fn, const struct mif_spd *spd, struct rte_mbuf **mb,
 	return (double)(t - t0) / (double)n;
 }
 
+/* Other processes share the cores; the figures mean little without
+ * the load they were taken under. */
+static void
+print_load(const char *when)
+{
+	char buf[128] = "?";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f != NULL) {
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			snprintf(buf, sizeof(buf), "?\n");
+		fclose(f);
+	}
+	printf("bench_spd: load average %s: %s", when, buf);
+}
+
 static int
 rule_cmp(const void *a, const void *b)
 {
@@ -395,12 +411,14 @@ main(int argc, char **argv)
 	}
 	printf("bench_spd: %d packets per pass, bursts of %d, "
 	       "key extraction included in ns/pkt\n", N_PKTS, BURST);
+	print_load("at start");
 	for (sh = 0; sh < 2 && rc == 0; sh++)
 		for (f = 0; f < 2 && rc == 0; f++)
 			for (i = 0; i < n_sizes && rc == 0; i++)
 				rc = run(f == 0 ? AF_INET : AF_INET6,
 					 sh == 0 ? SHAPE_TS : SHAPE_RANDOM,
 					 sizes[i]);
+	print_load("at end");
 	if (rc != 0)
 		fprintf(stderr, "bench_spd: failed: %s\n", strerror(-rc));
 
