@@ -818,6 +818,27 @@ out:
 	return key;
 }
 
+/* The quick public-key check: for ECP the point is on the curve and not
+ * at infinity (P-256 and P-384 have cofactor 1, so the full check's
+ * n * Q = O adds a scalar multiplication and nothing else); for MODP the
+ * value is in 2..p-2, which for a safe prime excludes the only small
+ * subgroup. X25519 needs none: a low-order point makes derive fail on
+ * the all-zero result. */
+static int
+dh_peer_check(uint16_t group, EVP_PKEY *pk)
+{
+	EVP_PKEY_CTX *c;
+	int ok;
+
+	if (group == MIF_IKE_DH_CURVE25519)
+		return 0;
+	if ((c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL)) == NULL)
+		return -ENOMEM;
+	ok = EVP_PKEY_public_check_quick(c);
+	EVP_PKEY_CTX_free(c);
+	return ok == 1 ? 0 : -EBADMSG;
+}
+
 int
 mif_ike_dh_derive(struct mif_ike_dh *dh, const uint8_t *peer, size_t peer_len,
 		  uint8_t *out, size_t cap, size_t *len)
@@ -852,9 +873,8 @@ mif_ike_dh_derive(struct mif_ike_dh *dh, const uint8_t *peer, size_t peer_len,
 		rc = -EIO;
 		goto out;
 	}
-	/* Validating the peer rejects points off the curve and MODP values
-	 * outside 2..p-2 or outside the subgroup. */
-	if (EVP_PKEY_derive_set_peer_ex(ctx, pk, 1) <= 0)
+	if (dh_peer_check(dh->group, pk) != 0 ||
+	    EVP_PKEY_derive_set_peer_ex(ctx, pk, 0) <= 0)
 		goto out;
 	*len = cap;
 	if (EVP_PKEY_derive(ctx, out, len) <= 0 || *len != n) {
