@@ -31,6 +31,7 @@ import time
 PYTHON = '/usr/bin/python3'
 HERE = os.path.dirname(os.path.abspath(__file__))
 EAL_MODE_FILE = '/run/mifgw/eal-mode'
+DPDK_RUN_DIR = '/var/run/dpdk'
 NS_PREFIX = 'mift-'
 
 # mifgw logs this (NOTICE, to stderr) once its ports are started and its
@@ -111,9 +112,12 @@ def eal_mode():
 
 
 def eal_mem_args():
+    # DPDK 22.11 refuses --in-memory together with --no-huge (which
+    # implies legacy memory); --no-shconf plus the unique file prefix
+    # keeps such runs apart instead.
     if eal_mode() == 'no-huge':
-        return ['--no-huge', '-m', '512']
-    return []
+        return ['--no-huge', '-m', '512', '--no-shconf']
+    return ['--in-memory']
 
 
 def sweep_stale():
@@ -133,13 +137,18 @@ def sweep_stale():
                 pass
         run(['ip', 'netns', 'del', name], check=False)
         log(f'removed stale namespace {name}')
-    tmp = tempfile.gettempdir()
-    for name in os.listdir(tmp):
-        m = re.match(re.escape(NS_PREFIX) + r'(\d+)-', name)
-        path = os.path.join(tmp, name)
-        if m and not os.path.exists(f'/proc/{m.group(1)}') and \
-                os.path.isdir(path) and not os.environ.get('MIF_KEEP_LOGS'):
-            shutil.rmtree(path, ignore_errors=True)
+    for base in (tempfile.gettempdir(), DPDK_RUN_DIR):
+        try:
+            names = os.listdir(base)
+        except OSError:
+            continue
+        for name in names:
+            m = re.match(re.escape(NS_PREFIX) + r'(\d+)-', name)
+            path = os.path.join(base, name)
+            if m and not os.path.exists(f'/proc/{m.group(1)}') and \
+                    os.path.isdir(path) and \
+                    not os.environ.get('MIF_KEEP_LOGS'):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _cleanup_all():
@@ -218,7 +227,9 @@ class Topology:
             self.ns[side] = f'{NS_PREFIX}{self.tag}-{side}'
             self.gw_if[side] = f'v{short}g{i}'
             self.cl_if[side] = f'v{short}c{i}'
-        self.dir = tempfile.mkdtemp(prefix=f'mift-{self.tag}-')
+        self.dir = tempfile.mkdtemp(prefix=f'{NS_PREFIX}{self.tag}-')
+        # EAL file prefix: DPDK leaves /var/run/dpdk/<prefix> behind.
+        self.prefix = f'{NS_PREFIX}{self.tag}'
         self.cfg_path = os.path.join(self.dir, 'mifgw.conf')
         self.out_path = os.path.join(self.dir, 'mifgw.out')
         self.err_path = os.path.join(self.dir, 'mifgw.err')
@@ -305,8 +316,8 @@ class Topology:
         return cp.stdout.strip()
 
     def eal_args(self):
-        return (['-l', '0,1', '--in-memory', '--no-pci',
-                 f'--file-prefix=mift{self.tag.replace("-", "")}']
+        return (['-l', '0,1', '--no-pci',
+                 f'--file-prefix={self.prefix}']
                 + eal_mem_args())
 
     def _write_config(self):
@@ -521,6 +532,8 @@ class Topology:
                 except (OSError, ValueError):
                     pass
             run(['ip', 'netns', 'del', ns], check=False, timeout=5)
+        shutil.rmtree(os.path.join(DPDK_RUN_DIR, self.prefix),
+                      ignore_errors=True)
         if not self.keep_dir:
             for path in (self.cfg_path, self.out_path, self.err_path):
                 try:
