@@ -686,7 +686,8 @@ builtins_register(void)
 		return 0;
 	if ((rc = mif_cli_cmd_register_table(cli_cmds, RTE_DIM(cli_cmds))) != 0 ||
 	    (rc = mif_cli_cmds_sys_register()) != 0 ||
-	    (rc = mif_cli_cmds_log_register()) != 0)
+	    (rc = mif_cli_cmds_log_register()) != 0 ||
+	    (rc = mif_cli_cmds_dp_register()) != 0)
 		return rc;
 	done = true;
 	return 0;

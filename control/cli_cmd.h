@@ -216,5 +216,6 @@ void mif_cli_table_print(struct mif_cli_table *t, struct mif_cli_out *out);
 /* Command sets shipped with the CLI, registered by mif_cli_create(). */
 int mif_cli_cmds_sys_register(void);
 int mif_cli_cmds_log_register(void);
+int mif_cli_cmds_dp_register(void);
 
 #endif
