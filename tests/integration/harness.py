@@ -206,10 +206,12 @@ class Topology:
         ('lo' or the veth).
     mtu: {side: IP MTU of that gateway port}.
     eal_in_file: put the EAL options in the config instead of argv.
+    dataplane: overrides of the "dataplane" group's tunables.
     """
 
     def __init__(self, mifgw, routes=(), neighbors=(), client_extra=None,
-                 mtu=None, eal_in_file=False, log_level='info'):
+                 mtu=None, eal_in_file=False, log_level='info',
+                 dataplane=None):
         self.mifgw = os.path.abspath(mifgw)
         self.routes = list(routes)
         self.neighbors = list(neighbors)
@@ -217,6 +219,12 @@ class Topology:
         self.mtu = mtu or {}
         self.eal_in_file = eal_in_file
         self.log_level = log_level
+        # A small pool so several gateways fit at once; a short idle sleep
+        # so the worker does not hold a shared core at 100%.
+        self.dataplane = {'mbufs': 8192, 'burst': 32, 'neigh_timeout': 300,
+                          'neigh_queue': 16, 'icmp_rate': 100,
+                          'idle_sleep_us': 20}
+        self.dataplane.update(dataplane or {})
 
         self.tag = f'{os.getpid()}-{secrets.token_hex(2)}'
         short = secrets.token_hex(3)
@@ -329,11 +337,8 @@ class Topology:
         lines += [
             'workers = [ 1 ];',
             f'log = {{ level = "{self.log_level}"; }};',
-            # A small pool so several gateways fit at once; a short idle
-            # sleep so the worker does not hold a shared core at 100%.
-            'dataplane = { mbufs = 8192; burst = 32; neigh_timeout = 300;',
-            '              neigh_queue = 16; icmp_rate = 100;',
-            '              idle_sleep_us = 20; };',
+            'dataplane = { ' + ' '.join(f'{k} = {v};' for k, v in
+                                        self.dataplane.items()) + ' };',
             'ports = (',
         ]
         ports = []
