@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/rd.h"
 #include "control/ike_crypto.h"
+#include "control/ike_pld.h"
 
 static EVP_MAC *hmac_method;
 static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
@@ -197,6 +198,33 @@ mif_ike_algs_check(const struct mif_ike_algs *a)
 	struct mif_ike_sa_keys k;
 
 	return algs_sizes(a, &k);
+}
+
+int
+mif_ike_algs_from_prop(const struct mif_ike_prop *p, struct mif_ike_algs *a)
+{
+	const struct mif_ike_xform *x;
+	unsigned int i;
+
+	memset(a, 0, sizeof(*a));
+	if (p->proto != MIF_IKE_PROTO_IKE)
+		return -ENOTSUP;
+	for (i = 0; i < p->nxforms; i++) {
+		x = &p->x[i];
+		if (x->type == MIF_IKE_XFORM_ENCR) {
+			a->encr = x->id;
+			a->encr_keylen = x->keylen;
+		} else if (x->type == MIF_IKE_XFORM_PRF) {
+			a->prf = x->id;
+		} else if (x->type == MIF_IKE_XFORM_INTEG) {
+			a->integ = x->id;
+		} else if (x->type == MIF_IKE_XFORM_DH) {
+			a->dh = x->id;
+		}
+	}
+	if (mif_ike_dh_pub_len(a->dh) == 0)
+		return -ENOTSUP;
+	return mif_ike_algs_check(a);
 }
 
 int

@@ -70,6 +70,16 @@ int mif_ike_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
  * valid key length. @return 0 or -ENOTSUP. */
 int mif_ike_algs_check(const struct mif_ike_algs *a);
 
+struct mif_ike_prop;
+
+/**
+ * The transform set of a chosen IKE proposal (one transform per type,
+ * as mif_ike_sa_select() returns it).
+ * @return 0, or -ENOTSUP if it is not one this module implements.
+ */
+int mif_ike_algs_from_prop(const struct mif_ike_prop *p,
+			   struct mif_ike_algs *a);
+
 /** The keys of one IKE SA and the sizes that go with its transforms. */
 struct mif_ike_sa_keys {
 	struct mif_ike_algs algs;

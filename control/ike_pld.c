@@ -633,3 +633,134 @@ mif_ike_pld_eap_validate(const uint8_t *body, size_t len)
 		BAD("EAP length %u in a %zu byte payload", elen, len);
 	return 0;
 }
+
+/* Transform types 1..5 are the ones RFC 7296 defines. */
+#define XFORM_TYPES	(MIF_IKE_XFORM_ESN + 1)
+
+static bool
+xform_eq(const struct mif_ike_xform *a, const struct mif_ike_xform *b)
+{
+	return a->type == b->type && a->id == b->id &&
+		a->keylen == b->keylen && !a->unknown_attr &&
+		!b->unknown_attr;
+}
+
+static bool
+prop_has_type(const struct mif_ike_prop *p, uint8_t type)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nxforms; i++)
+		if (p->x[i].type == type)
+			return true;
+	return false;
+}
+
+static bool
+prop_has(const struct mif_ike_prop *p, const struct mif_ike_xform *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nxforms; i++)
+		if (xform_eq(&p->x[i], x))
+			return true;
+	return false;
+}
+
+/* Our first transform of @type that @offer also has; absent from both is
+ * fine, and so is an offer without a type we allow as "none" (ID 0). */
+static int
+pick_type(const struct mif_ike_prop *offer, const struct mif_ike_prop *our,
+	  uint8_t type, struct mif_ike_prop *chosen)
+{
+	bool in_offer = prop_has_type(offer, type);
+	unsigned int i;
+
+	if (!in_offer && !prop_has_type(our, type))
+		return 0;
+	for (i = 0; i < our->nxforms; i++) {
+		if (our->x[i].type != type)
+			continue;
+		if (!in_offer && our->x[i].id == 0)
+			return 0;
+		if (in_offer && prop_has(offer, &our->x[i])) {
+			chosen->x[chosen->nxforms++] = our->x[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int
+match_prop(const struct mif_ike_prop *offer, const struct mif_ike_prop *our,
+	   struct mif_ike_prop *chosen)
+{
+	uint8_t t;
+	unsigned int i;
+
+	if (offer->proto != our->proto)
+		return -ENOENT;
+	for (i = 0; i < offer->nxforms; i++)
+		if (offer->x[i].type == 0 || offer->x[i].type >= XFORM_TYPES)
+			return -ENOENT;
+	memset(chosen, 0, sizeof(*chosen));
+	chosen->num = offer->num;
+	chosen->proto = offer->proto;
+	chosen->spi_size = offer->spi_size;
+	memcpy(chosen->spi, offer->spi, offer->spi_size);
+	for (t = 1; t < XFORM_TYPES; t++)
+		if (pick_type(offer, our, t, chosen) != 0)
+			return -ENOENT;
+	return chosen->nxforms > 0 ? 0 : -ENOENT;
+}
+
+int
+mif_ike_sa_select(const struct mif_ike_sa_props *offer,
+		  const struct mif_ike_sa_props *ours,
+		  struct mif_ike_prop *chosen)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ours->nprops; i++)
+		for (j = 0; j < offer->nprops; j++)
+			if (match_prop(&offer->p[j], &ours->p[i], chosen) == 0)
+				return 0;
+	return -ENOENT;
+}
+
+int
+mif_ike_sa_check_reply(const struct mif_ike_sa_props *offered,
+		       const struct mif_ike_sa_props *reply)
+{
+	const struct mif_ike_prop *r = &reply->p[0], *o = NULL;
+	bool seen[XFORM_TYPES] = { false };
+	unsigned int i;
+	uint8_t t;
+
+	if (reply->nprops != 1)
+		BAD("reply SA with %u proposals", reply->nprops);
+	for (i = 0; i < offered->nprops && o == NULL; i++)
+		if (offered->p[i].num == r->num &&
+		    offered->p[i].proto == r->proto)
+			o = &offered->p[i];
+	if (o == NULL)
+		BAD("reply proposal #%u was not offered", r->num);
+	for (i = 0; i < r->nxforms; i++) {
+		t = r->x[i].type;
+		if (t == 0 || t >= XFORM_TYPES || seen[t])
+			BAD("reply transform type %u unknown or repeated", t);
+		if (!prop_has(o, &r->x[i]))
+			BAD("reply transform %u/%u was not offered", t,
+			    r->x[i].id);
+		seen[t] = true;
+	}
+	/* Every type we offered must be answered, unless we offered its
+	 * "none" (ID 0) choice, which a responder may leave out. */
+	for (t = 1; t < XFORM_TYPES; t++) {
+		if (seen[t] || !prop_has_type(o, t))
+			continue;
+		if (!prop_has(o, &(struct mif_ike_xform){ .type = t }))
+			BAD("reply lacks transform type %u", t);
+	}
+	return 0;
+}

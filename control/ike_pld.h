@@ -61,6 +61,32 @@ int mif_ike_pld_sa_parse(const uint8_t *body, size_t len,
  * computed). @return 0, -EINVAL for a bad struct, or -ENOSPC. */
 int mif_ike_pld_sa_build(struct mif_wr *w, const struct mif_ike_sa_props *in);
 
+/**
+ * Responder's proposal choice (RFC 7296 2.7, 3.3.6): the first of
+ * @p ours (our preference order) that matches an offered proposal of the
+ * same protocol. An offered proposal with an unknown transform type is
+ * unacceptable, and transforms with unknown attributes are never chosen.
+ * A match needs, for every transform type in either proposal, a transform
+ * in both with the same ID and key length; a type we list only with the
+ * ID 0 (INTEG none, DH none, ESN no) may be absent from the offer.
+ * @p chosen gets the offered proposal's number, protocol and SPI, and
+ * one transform per type, in our order.
+ * @return 0, or -ENOENT (answer NO_PROPOSAL_CHOSEN).
+ */
+int mif_ike_sa_select(const struct mif_ike_sa_props *offer,
+		      const struct mif_ike_sa_props *ours,
+		      struct mif_ike_prop *chosen);
+
+/**
+ * Initiator's check of the responder's SA (RFC 7296 3.3.6): exactly one
+ * proposal, numbered like one we offered for the same protocol, with
+ * exactly one transform per type, each among those we offered in it, and
+ * no type missing.
+ * @return 0 or -EBADMSG.
+ */
+int mif_ike_sa_check_reply(const struct mif_ike_sa_props *offered,
+			   const struct mif_ike_sa_props *reply);
+
 /** One traffic selector; addresses in network byte order. */
 struct mif_ike_ts {
 	uint8_t type;		/**< MIF_IKE_TS_IPV4/6_ADDR_RANGE */

@@ -83,6 +83,37 @@ sa_round_trip(const struct mif_ike_sa_props *a)
 	}
 }
 
+/* Choose from the offer as a responder with two proposals would; a
+ * choice must carry one transform per type and convert or be refused. */
+static void
+select_once(const struct mif_ike_sa_props *offer)
+{
+	static struct mif_ike_sa_props ours = {
+		.nprops = 2,
+		.p = {
+			{ .num = 1, .proto = 1, .nxforms = 4, .x = {
+				{ 1, false, 20, 128 }, { 1, false, 20, 256 },
+				{ 2, false, 5, 0 }, { 4, false, 19, 0 } } },
+			{ .num = 2, .proto = 3, .nxforms = 3, .x = {
+				{ 1, false, 12, 256 }, { 3, false, 12, 0 },
+				{ 5, false, 0, 0 } } },
+		},
+	};
+	bool seen[6] = { false };
+	struct mif_ike_prop c;
+	struct mif_ike_algs a;
+	unsigned int i;
+
+	if (mif_ike_sa_select(offer, &ours, &c) != 0)
+		return;
+	for (i = 0; i < c.nxforms; i++) {
+		if (c.x[i].type == 0 || c.x[i].type > 5 || seen[c.x[i].type])
+			abort();
+		seen[c.x[i].type] = true;
+	}
+	(void)mif_ike_algs_from_prop(&c, &a);
+}
+
 /* A payload the message parser accepted must parse on its own. */
 static void
 check_pld(const struct mif_ike_pld *p)
@@ -97,8 +128,10 @@ check_pld(const struct mif_ike_pld *p)
 	switch (p->type) {
 	case MIF_IKE_PLD_SA:
 		rc = mif_ike_pld_sa_parse(p->body, p->len, &props);
-		if (rc == 0)
+		if (rc == 0) {
 			sa_round_trip(&props);
+			select_once(&props);
+		}
 		break;
 	case MIF_IKE_PLD_TSI: case MIF_IKE_PLD_TSR:
 		rc = mif_ike_pld_ts_parse(p->body, p->len, &ts);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "control/ike_crypto.h"
 #include "control/ike_msg.h"
 #include "control/ike_pld.h"
 #include "tests/unit/check.h"
@@ -426,6 +427,102 @@ test_payloads(void)
 	}
 }
 
+#define XF(t, i, kl)	((struct mif_ike_xform){ (t), false, (i), (kl) })
+
+static void
+set_prop(struct mif_ike_prop *p, uint8_t proto, unsigned int n,
+	 const struct mif_ike_xform *x)
+{
+	memset(p, 0, sizeof(*p));
+	p->num = 1;
+	p->proto = proto;
+	p->nxforms = (uint8_t)n;
+	memcpy(p->x, x, n * sizeof(*x));
+}
+
+/* Proposal choice against sa_init's offer: #1 AES-CBC-256, SHA2-256,
+ * HMAC-SHA2-256-128, group 19; #2 AES-GCM-16-128, SHA2-256, group 19. */
+static void
+test_select(void)
+{
+	static struct mif_ike_sa_props offer, ours, reply;
+	const struct mif_ike_xform gcm128[] = {
+		XF(1, 20, 128), XF(2, 5, 0), XF(4, 19, 0),
+	}, gcm256[] = {
+		XF(1, 20, 256), XF(2, 5, 0), XF(4, 19, 0),
+	}, cbc[] = {
+		XF(1, 12, 256), XF(2, 5, 0), XF(3, 12, 0), XF(4, 31, 0),
+		XF(4, 19, 0),
+	}, gcm_none[] = {
+		XF(1, 20, 128), XF(3, 0, 0), XF(2, 5, 0), XF(4, 19, 0),
+	};
+	struct mif_ike_prop c;
+	struct mif_ike_algs a;
+	static struct mif_ike_msg m;
+
+	CHECK_EQ(parse(sa_init, sizeof(sa_init), &m), 0);
+	CHECK_EQ(mif_ike_pld_sa_parse(m.pld[0].body, m.pld[0].len, &offer), 0);
+
+	ours.nprops = 1;
+	set_prop(&ours.p[0], 1, 3, gcm128);
+	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), 0);
+	CHECK_EQ(c.num, 2);
+	CHECK_EQ(c.nxforms, 3);
+	CHECK_EQ(mif_ike_algs_from_prop(&c, &a), 0);
+	CHECK_EQ(a.encr, MIF_IKE_ENCR_AES_GCM_16);
+	CHECK_EQ(a.encr_keylen, 128);
+	CHECK_EQ(a.dh, 19);
+
+	/* Key length must match too. */
+	set_prop(&ours.p[0], 1, 3, gcm256);
+	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), -ENOENT);
+	/* Our second proposal matches the offer's first; our DH order
+	 * (31 first) decides, and 19 is the one both have. */
+	ours.nprops = 2;
+	set_prop(&ours.p[1], 1, 5, cbc);
+	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), 0);
+	CHECK_EQ(c.num, 1);
+	CHECK_EQ(c.nxforms, 4);
+	CHECK_EQ(c.x[3].id, 19);
+	CHECK_EQ(mif_ike_algs_from_prop(&c, &a), 0);
+	CHECK_EQ(a.integ, MIF_IKE_INTEG_HMAC_SHA2_256_128);
+	/* "INTEG none" in ours accepts an offer without INTEG. */
+	ours.nprops = 1;
+	set_prop(&ours.p[0], 1, 4, gcm_none);
+	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), 0);
+	CHECK_EQ(c.num, 2);
+	CHECK_EQ(c.nxforms, 3);
+	/* Another protocol never matches. */
+	set_prop(&ours.p[0], MIF_IKE_PROTO_ESP, 3, gcm128);
+	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), -ENOENT);
+
+	/* The initiator's check of a reply. */
+	set_prop(&ours.p[0], 1, 3, gcm128);
+	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), 0);
+	reply.nprops = 1;
+	reply.p[0] = c;
+	CHECK_EQ(mif_ike_sa_check_reply(&offer, &reply), 0);
+	reply.p[0].num = 3;			/* not offered */
+	CHECK_EQ(mif_ike_sa_check_reply(&offer, &reply), -EBADMSG);
+	reply.p[0] = c;
+	reply.p[0].x[2].id = 20;		/* group 20, not offered */
+	CHECK_EQ(mif_ike_sa_check_reply(&offer, &reply), -EBADMSG);
+	reply.p[0] = c;
+	reply.p[0].nxforms = 2;			/* DH missing */
+	CHECK_EQ(mif_ike_sa_check_reply(&offer, &reply), -EBADMSG);
+	reply.p[0] = c;
+	reply.p[0].x[2] = reply.p[0].x[1];	/* PRF twice */
+	CHECK_EQ(mif_ike_sa_check_reply(&offer, &reply), -EBADMSG);
+	reply.p[0] = c;
+	reply.nprops = 2;
+	reply.p[1] = c;
+	CHECK_EQ(mif_ike_sa_check_reply(&offer, &reply), -EBADMSG);
+
+	/* Unsupported sets are refused by the crypto side. */
+	c.x[2].id = 0;
+	CHECK_EQ(mif_ike_algs_from_prop(&c, &a), -ENOTSUP);
+}
+
 /* A real IKE_SA_INIT request from strongSwan's charon. */
 static void
 test_strongswan(void)
@@ -461,6 +558,21 @@ test_strongswan(void)
 	/* The default proposal's 36 transforms fit under the bound. */
 	CHECK_EQ(sa.nprops, 4);
 	CHECK_EQ(sa.p[3].nxforms, 36);
+
+	/* Our AES-GCM-16-128 / SHA2-256 / group 19 proposal is chosen
+	 * from strongSwan's offer. */
+	{
+		static struct mif_ike_sa_props ours;
+		const struct mif_ike_xform x[] = {
+			XF(1, 20, 128), XF(2, 5, 0), XF(4, 19, 0),
+		};
+		struct mif_ike_prop c;
+
+		ours.nprops = 1;
+		set_prop(&ours.p[0], 1, 3, x);
+		CHECK_EQ(mif_ike_sa_select(&sa, &ours, &c), 0);
+		CHECK_EQ(c.nxforms, 3);
+	}
 
 	/* Every truncation of it is refused without reading past it. */
 	for (i = 0; i < sizeof(ike_strongswan_init); i++)
@@ -575,6 +687,7 @@ main(void)
 	test_chain_loop();
 	test_sk_position();
 	test_payloads();
+	test_select();
 	test_strongswan();
 	test_round_trip();
 	CHECK_DONE();
