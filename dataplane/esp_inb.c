@@ -7,6 +7,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "common/rd.h"
 #include "dataplane/esp_hdr.h"
 #include "dataplane/esp_inb.h"
 #include "dataplane/replay.h"
@@ -43,93 +44,106 @@ drop_sa(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
 	pk->err = 1;
 }
 
-/* Only the UDP part of RFC 3948: the caller has already sent IKE on
- * port 4500 (non-ESP marker) to the control plane, but a stray one is
- * still recognised and dropped here. */
+/* RFC 3948: what follows the UDP header. IKE (non-ESP marker) should
+ * have been sent to the control plane before this point; a stray one
+ * is still recognised and dropped here. On success @rd covers exactly
+ * the ESP packet. @return -1, or an MIF_ESP_DROP_ reason. */
 static int
-udp_parse(const uint8_t *p, uint32_t hlen, uint32_t tot, struct meta *mt)
+udp_parse(struct mif_rd *rd)
 {
+	static const uint8_t marker[4];
 	struct mif_esp_udp u;
-	uint32_t ulen;
-	static const uint8_t zero[4];
+	uint16_t ulen;
 
-	if (tot - hlen < sizeof(u))
+	if (mif_rd_get_bytes(rd, &u, sizeof(u)) != 0)
 		return MIF_ESP_DROP_BAD_LEN;
-	memcpy(&u, p + hlen, sizeof(u));
 	ulen = rte_be_to_cpu_16(u.len);
-	if (ulen < sizeof(u) || ulen > tot - hlen)
+	if (ulen < sizeof(u) || ulen - sizeof(u) > rd->left)
 		return MIF_ESP_DROP_BAD_LEN;
-	if (ulen == sizeof(u) + 1 && p[hlen + sizeof(u)] == MIF_ESP_KEEPALIVE)
+	rd->left = ulen - sizeof(u);
+	if (rd->left == 1 && rd->p[0] == MIF_ESP_KEEPALIVE)
 		return MIF_ESP_DROP_KEEPALIVE;
-	if (ulen >= sizeof(u) + 4 && memcmp(p + hlen + sizeof(u), zero, 4) == 0)
+	if (rd->left >= sizeof(marker) &&
+	    memcmp(rd->p, marker, sizeof(marker)) == 0)
 		return MIF_ESP_DROP_NOT_ESP;
-	mt->esp_off = hlen + sizeof(u);
-	mt->esp_end = hlen + ulen;
 	return -1;
 }
 
-/* Bounds-checked parse of the outer header; fills the SAD key.
- * @return -1 when fine, else an MIF_ESP_DROP_ reason. */
+/* The outer IP header: on success @rd covers the IP payload. */
+static int
+ip_parse(struct mif_rd *rd, struct meta *mt, struct mif_sad_key *k,
+	 uint8_t *proto)
+{
+	struct rte_ipv4_hdr h4;
+	struct rte_ipv6_hdr h6;
+	uint32_t hlen, tot;
+
+	if (rd->left >= sizeof(h6) && (rd->p[0] >> 4) == 6) {
+		mif_rd_get_bytes(rd, &h6, sizeof(h6));
+		tot = rte_be_to_cpu_16(h6.payload_len);
+		if (tot > rd->left)
+			return MIF_ESP_DROP_BAD_LEN;
+		rd->left = tot;
+		*proto = h6.proto;
+		mt->ecn = (rte_be_to_cpu_32(h6.vtc_flow) >> 20) & 3;
+		k->family = AF_INET6;
+		memcpy(k->dst, h6.dst_addr, 16);
+		return -1;
+	}
+	if (mif_rd_get_bytes(rd, &h4, sizeof(h4)) != 0 ||
+	    (h4.version_ihl >> 4) != 4)
+		return MIF_ESP_DROP_BAD_LEN;
+	hlen = (h4.version_ihl & 0x0f) * 4;
+	tot = rte_be_to_cpu_16(h4.total_length);
+	/* Order matters: each comparison makes the next subtraction safe. */
+	if (hlen < sizeof(h4) || tot < hlen ||
+	    tot - sizeof(h4) > rd->left ||
+	    mif_rd_skip(rd, hlen - sizeof(h4)) != 0)
+		return MIF_ESP_DROP_BAD_LEN;
+	rd->left = tot - hlen;
+	if (rte_be_to_cpu_16(h4.fragment_offset) &
+	    (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+		return MIF_ESP_DROP_FRAGMENT;
+	*proto = h4.next_proto_id;
+	mt->ecn = h4.type_of_service & 3;
+	k->family = AF_INET;
+	memcpy(k->dst, &h4.dst_addr, 4);
+	return -1;
+}
+
+/* Bounds-checked parse of the outer headers through a cursor; fills the
+ * SAD key. Trailing L2 padding is cut off. @return -1 when fine, else
+ * an MIF_ESP_DROP_ reason. */
 static int
 outer_parse(struct rte_mbuf *m, struct meta *mt, struct mif_sad_key *k)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t have = rte_pktmbuf_data_len(m), hlen, tot;
-	uint8_t proto;
 	struct mif_esp_hdr eh;
+	struct mif_rd rd;
+	uint8_t proto = 0;
+	int rc;
 
 	if (m->nb_segs != 1)
 		return MIF_ESP_DROP_NONLINEAR;
 	memset(k, 0, sizeof(*k));
-	if (have >= sizeof(struct rte_ipv4_hdr) && (p[0] >> 4) == 4) {
-		struct rte_ipv4_hdr h;
-
-		memcpy(&h, p, sizeof(h));
-		hlen = (h.version_ihl & 0x0f) * 4;
-		tot = rte_be_to_cpu_16(h.total_length);
-		if (hlen < sizeof(h) || tot < hlen || tot > have)
-			return MIF_ESP_DROP_BAD_LEN;
-		if (rte_be_to_cpu_16(h.fragment_offset) &
-		    (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
-			return MIF_ESP_DROP_FRAGMENT;
-		proto = h.next_proto_id;
-		mt->ecn = h.type_of_service & 3;
-		k->family = AF_INET;
-		memcpy(k->dst, &h.dst_addr, 4);
-	} else if (have >= sizeof(struct rte_ipv6_hdr) && (p[0] >> 4) == 6) {
-		struct rte_ipv6_hdr h;
-
-		memcpy(&h, p, sizeof(h));
-		hlen = sizeof(h);
-		tot = hlen + rte_be_to_cpu_16(h.payload_len);
-		if (tot > have)
-			return MIF_ESP_DROP_BAD_LEN;
-		proto = h.proto;
-		mt->ecn = (rte_be_to_cpu_32(h.vtc_flow) >> 20) & 3;
-		k->family = AF_INET6;
-		memcpy(k->dst, h.dst_addr, 16);
-	} else {
-		return MIF_ESP_DROP_BAD_LEN;
-	}
-	if (have > tot)
-		rte_pktmbuf_trim(m, have - tot);
-
+	mif_rd_init(&rd, p, rte_pktmbuf_data_len(m));
+	if ((rc = ip_parse(&rd, mt, k, &proto)) >= 0)
+		return rc;
+	if ((size_t)(rd.p - p) + rd.left < rte_pktmbuf_data_len(m))
+		rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) -
+				 (rd.p - p) - rd.left);
 	if (proto == IPPROTO_UDP) {
-		int rc = udp_parse(p, hlen, tot, mt);
-
-		if (rc >= 0)
+		if ((rc = udp_parse(&rd)) >= 0)
 			return rc;
-	} else if (proto == MIF_IPPROTO_ESP) {
-		mt->esp_off = hlen;
-		mt->esp_end = tot;
-	} else {
+	} else if (proto != MIF_IPPROTO_ESP) {
 		/* XXX(#3): IPv6 extension headers in front of ESP are not
 		 * walked; such packets are dropped as unsupported. */
 		return MIF_ESP_DROP_UNSUPPORTED;
 	}
-	if (mt->esp_end - mt->esp_off < sizeof(eh))
+	mt->esp_off = rd.p - p;
+	mt->esp_end = mt->esp_off + rd.left;
+	if (mif_rd_get_bytes(&rd, &eh, sizeof(eh)) != 0)
 		return MIF_ESP_DROP_BAD_LEN;
-	memcpy(&eh, p + mt->esp_off, sizeof(eh));
 	k->spi = rte_be_to_cpu_32(eh.spi);
 	mt->seq_lo = rte_be_to_cpu_32(eh.seq);
 	return -1;
