@@ -273,14 +273,18 @@ int
 mif_ike_msg_parse_inner(struct mif_ike_msg *m, const uint8_t *plain,
 			size_t len, struct mif_ike_msg_stats *st)
 {
-	unsigned int skipped = m->nskipped;
+	unsigned int skipped = m->nskipped, npld = m->npld;
 	enum mif_ike_perr e;
 
 	if (m->sk < 0 || len > MIF_IKE_MSG_MAX_LEN)
 		return fail(m, MIF_IKE_PERR_BAD_PLD, st);
 	e = walk_chain(m, plain, len, 0, m->sk_inner_np, true);
-	if (e != MIF_IKE_PERR_OK)
+	if (e != MIF_IKE_PERR_OK) {
+		/* Nothing of a failed walk stays visible. */
+		m->npld = npld;
+		m->nskipped = skipped;
 		return fail(m, e, st);
+	}
 	if (st != NULL)
 		st->skipped_unknown += m->nskipped - skipped;
 	return 0;

@@ -360,6 +360,9 @@ test_sk_position(void)
 		CHECK_EQ(parse(sk_msg, sizeof(sk_msg), &m), 0);
 		CHECK_EQ(mif_ike_msg_parse_inner(&m, nested, sizeof(nested),
 						 NULL), -EBADMSG);
+		/* The D before the nested SK is not left behind. */
+		CHECK_EQ(m.npld, 2);
+		CHECK(mif_ike_msg_find(&m, MIF_IKE_PLD_DELETE) == NULL);
 	}
 }
 
