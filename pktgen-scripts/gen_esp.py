@@ -21,6 +21,7 @@ Example, AES-128-GCM tunnel toward the lab's unprotected port:
 
 import argparse
 import os
+import struct
 import sys
 
 sys.dont_write_bytecode = True
@@ -94,21 +95,24 @@ def make_sas(args):
             for i in range(args.sas)]
 
 
+def ip_bytes(p, path):
+    """The IP packet of a frame, without any Ethernet padding."""
+    if IP in p:
+        b = bytes(p[IP])
+        return b[:struct.unpack("!H", b[2:4])[0]]
+    if IPv6 in p:
+        b = bytes(p[IPv6])
+        return b[:40 + struct.unpack("!H", b[4:6])[0]]
+    raise mifpcap.GenError("%s: a frame without IP" % path)
+
+
 def clear_ip_packets(args):
     if args.input:
         for p in mifpcap.read_pcap(args.input):
-            if IP in p:
-                yield p[IP]
-            elif IPv6 in p:
-                yield p[IPv6]
-            else:
-                raise mifpcap.GenError("%s: a frame without IP"
-                                       % args.input)
+            yield ip_bytes(p, args.input)
         return
     flows, sizes, order, count = mifpcap.clear_from_args(args)
-    for f in mifpcap.clear_packets(flows, sizes, order, count,
-                                   args.src_mac, args.dst_mac):
-        yield f.payload
+    yield from mifpcap.clear_ip_packets(flows, sizes, order, count)
 
 
 def main(argv=None):

@@ -88,6 +88,15 @@ def ipv4_hdr_ok(ip_bytes):
     return csum(ip_bytes[:ihl]) == 0
 
 
+def scapy_csum_ok(p):
+    """Second opinion: scapy recomputes the checksums of a copy."""
+    q = p.copy()
+    if IP in q:
+        del q[IP].chksum
+    del (q[UDP] if UDP in q else q[TCP]).chksum
+    return bytes(q) == bytes(p)
+
+
 def five_tuple(p):
     ip = p[IP] if IP in p else p[IPv6]
     l4 = p[UDP] if UDP in p else p[TCP]
@@ -132,6 +141,8 @@ def test_clear(tmp):
                           "%s: IPv4 header checksums" % tag)
                 check(all(l4_ok(r, not v6) for r in raws),
                       "%s: L4 checksums" % tag)
+                check(all(scapy_csum_ok(p) for p in pk),
+                      "%s: checksums as scapy computes them" % tag)
                 check(all(ipaddress.ip_address(ip_of(p).src).version ==
                           (6 if v6 else 4) for p in pk), "%s: family" % tag)
 
