@@ -204,6 +204,13 @@ int mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
 		      mif_spd_sa_resolve_t resolve, void *arg, int socket_id,
 		      struct mif_spd **out);
 
+/**
+ * Self-test for debug builds at start-up (after rte_eal_init()): known
+ * answers, then rte_acl against the linear reference on random rules.
+ * Takes a few milliseconds. @return 0, -EPROTO (logged) or -ENOMEM
+ */
+int mif_spd_selftest(void);
+
 /** "discard", "bypass", "protect"; parse returns -EINVAL if unknown. */
 const char *mif_spd_action_name(enum mif_spd_action a);
 int mif_spd_action_parse(const char *s, enum mif_spd_action *a);

@@ -1055,6 +1055,7 @@ main(void)
 				       SOCKET_ID_ANY);
 	CHECK(pool != NULL);
 
+	CHECK_EQ(mif_spd_selftest(), 0);
 	test_v4_rules();
 	test_priorities();
 	test_v6_rules();
