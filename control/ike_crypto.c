@@ -702,7 +702,8 @@ dh_pub_from_priv(uint16_t group, const BIGNUM *x, OSSL_PARAM_BLD *bld,
 		p = BN_get_rfc3526_prime_2048(NULL);
 		g = BN_new();
 		*y = BN_new();
-		if (p == NULL || g == NULL || *y == NULL || !BN_set_word(g, 2) ||
+		if (p == NULL || g == NULL || *y == NULL ||
+		    !BN_set_word(g, 2) ||
 		    !BN_mod_exp(*y, g, x, p, bnctx) ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, *y))
 			goto out;
@@ -746,7 +747,8 @@ mif_ike_dh_create_priv(uint16_t group, const uint8_t *priv, size_t len)
 							      NULL, priv, len);
 		goto out;
 	}
-	if ((x = BN_secure_new()) == NULL || BN_bin2bn(priv, (int)len, x) == NULL)
+	if ((x = BN_secure_new()) == NULL ||
+	    BN_bin2bn(priv, (int)len, x) == NULL)
 		goto out;
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
 	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,

@@ -175,7 +175,7 @@ walk_chain(struct mif_ike_msg *m, const uint8_t *base, size_t len,
 			return MIF_IKE_PERR_CHAIN;
 		}
 		if (mif_rd_take_declared(&rd, MIF_IKE_GEN_LEN, plen, &body)) {
-			MIF_LOG(ike, DEBUG, "msgid %u: payload %u length %u out of bounds (%zu left)",
+			MIF_LOG(ike, DEBUG, "msgid %u: payload %u bad length %u (%zu left)",
 				m->hdr.msgid, np, plen, rd.left);
 			return MIF_IKE_PERR_PLD_LENGTH;
 		}
@@ -353,7 +353,8 @@ mif_ike_gen_init(struct mif_ike_gen *g, void *buf, size_t cap,
 	if ((rc = mif_wr_put_u64(w, h->ispi)) ||
 	    (rc = mif_wr_put_u64(w, h->rspi)) ||
 	    (rc = mif_wr_put_u8(w, MIF_IKE_PLD_NONE)) ||
-	    (rc = mif_wr_put_u8(w, h->version ? h->version : MIF_IKE_VERSION)) ||
+	    (rc = mif_wr_put_u8(w, h->version ? h->version :
+				MIF_IKE_VERSION)) ||
 	    (rc = mif_wr_put_u8(w, h->exchange)) ||
 	    (rc = mif_wr_put_u8(w, h->flags)) ||
 	    (rc = mif_wr_put_u32(w, h->msgid)) ||
@@ -450,7 +451,8 @@ mif_ike_gen_skf_begin(struct mif_ike_gen *g, uint8_t inner_np, uint16_t num,
 	g->sk_off = g->open_off;
 	g->open_off = SIZE_MAX;
 	/* RFC 7383 2.5: only the first fragment names the inner payload. */
-	if ((rc = mif_wr_patch_u8(&g->wr, g->sk_off, num == 1 ? inner_np : 0)) ||
+	if ((rc = mif_wr_patch_u8(&g->wr, g->sk_off,
+				  num == 1 ? inner_np : 0)) ||
 	    (rc = mif_wr_put_u16(&g->wr, num)) ||
 	    (rc = mif_wr_put_u16(&g->wr, total)) ||
 	    (rc = mif_wr_reserve(&g->wr, iv_len, &iv)))

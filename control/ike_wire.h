@@ -15,7 +15,7 @@
 /** IKE header (RFC 7296 3.1), 28 bytes. */
 struct mif_ike_hdr_wire {
 	uint8_t ispi[8];	/**< initiator's SPI */
-	uint8_t rspi[8];	/**< responder's SPI, zero in the first message */
+	uint8_t rspi[8];	/**< responder's SPI, 0 in the first message */
 	uint8_t next_payload;	/**< type of the first payload */
 	uint8_t version;	/**< major << 4 | minor */
 	uint8_t exchange;	/**< MIF_IKE_EXCH_* */
