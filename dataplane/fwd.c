@@ -75,22 +75,23 @@ tx_stage(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint16_t port)
 
 /* Ethernet: accept our MAC, broadcast and multicast (ND needs the
  * solicited-node groups; af_packet delivers every frame on the link).
- * Returns the ethertype, 0 after a drop. */
-static inline uint16_t
+ * Returns the ethertype, or -1 after a drop (ethertype 0 is a value a
+ * frame can carry). */
+static inline int
 parse_eth(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint16_t in_port)
 {
 	const struct rte_ether_hdr *eh;
 
 	if (unlikely(m->data_len < sizeof(*eh))) {
 		drop(c, m, MIF_DROP_BAD_LEN);
-		return 0;
+		return -1;
 	}
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (rte_is_unicast_ether_addr(&eh->dst_addr) &&
 	    unlikely(!rte_is_same_ether_addr(&eh->dst_addr,
 					     &mif_ports[in_port].mac))) {
 		drop(c, m, MIF_DROP_NOT_FOR_US);
-		return 0;
+		return -1;
 	}
 	m->l2_len = sizeof(*eh);
 	return rte_be_to_cpu_16(eh->ether_type);
@@ -336,15 +337,16 @@ mif_fwd_burst(struct mif_fwd_ctx *c, uint16_t in_port,
 	struct mif_port_counters *pc = &c->cnt->port[in_port];
 	const struct mif_route_table *rt = mif_state_load(routes);
 	const struct mif_neigh_table *nt = mif_state.neigh;
-	uint16_t i, n4 = 0, n6 = 0, et;
+	uint16_t i, n4 = 0, n6 = 0;
 	struct rte_mbuf *m;
+	int et;
 
 	RTE_ASSERT(n <= MIF_MAX_BURST);
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
 		pc->rx_packets++;
 		pc->rx_bytes += m->pkt_len;
-		if ((et = parse_eth(c, m, in_port)) == 0)
+		if ((et = parse_eth(c, m, in_port)) < 0)
 			continue;
 		rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
 		if (et == RTE_ETHER_TYPE_ARP) {

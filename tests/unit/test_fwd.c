@@ -388,6 +388,12 @@ test_v4_drops(void)
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	eh->ether_type = rte_cpu_to_be_16(0x88cc);	/* LLDP */
 	expect_drop(m, 0, MIF_DROP_BAD_L2);
+	/* Ethertype 0 once leaked the mbuf (found by fuzz_fwd). */
+	m = frame4(lan, "192.0.2.2", "10.1.2.3", 64, 0);
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	eh->ether_type = 0;
+	expect_drop(m, 0, MIF_DROP_BAD_L2);
+	CHECK_EQ(rte_mempool_in_use_count(pool), 0);
 }
 
 static void
