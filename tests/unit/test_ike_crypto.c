@@ -474,6 +474,8 @@ build_sk_msg(const struct mif_ike_sa_keys *k, uint8_t *buf, size_t cap,
 	size_t len;
 
 	CHECK_EQ(mif_ike_gen_init(&g, buf, cap, &h), 0);
+	/* An unencrypted payload before SK, covered by the ICV/AAD. */
+	CHECK_EQ(mif_ike_gen_add(&g, MIF_IKE_PLD_VENDOR, "plain", 5), 0);
 	CHECK_EQ(mif_ike_gen_sk_begin(&g, k->iv_len), 0);
 	CHECK_EQ(mif_ike_gen_begin(&g, MIF_IKE_PLD_NOTIFY, false), 0);
 	CHECK_EQ(mif_ike_pld_notify_build(&g.wr, &n), 0);
@@ -521,6 +523,7 @@ sk_round_trip(const struct mif_ike_algs *a)
 	CHECK_EQ(mif_ike_msg_parse(&m, buf, len, NULL), 0);
 	CHECK(m.sk >= 0);
 	CHECK_EQ(m.pld[m.sk].off, sk_off);
+	CHECK_EQ(sk_off, 28 + 4 + 5);
 	CHECK_EQ(m.sk_inner_np, MIF_IKE_PLD_NOTIFY);
 	/* Keys of the wrong direction do not verify. */
 	CHECK_EQ(mif_ike_sk_open(&k, false, buf, len, sk_off, plain,
@@ -529,11 +532,16 @@ sk_round_trip(const struct mif_ike_algs *a)
 				 sizeof(plain), &plen), 0);
 	check_inner(&m, plain, plen);
 
-	/* Any flipped bit (header, IV, data, ICV) fails the ICV. */
+	/* Any flipped bit (header, plain payload, IV, data, ICV) fails the
+	 * ICV. */
 	buf[20] ^= 1;
 	CHECK_EQ(mif_ike_sk_open(&k, true, buf, len, sk_off, plain,
 				 sizeof(plain), &plen), -MIF_IKE_EICV);
 	buf[20] ^= 1;
+	buf[28 + 4] ^= 1;
+	CHECK_EQ(mif_ike_sk_open(&k, true, buf, len, sk_off, plain,
+				 sizeof(plain), &plen), -MIF_IKE_EICV);
+	buf[28 + 4] ^= 1;
 	buf[sk_off + 4] ^= 0x80;
 	CHECK_EQ(mif_ike_sk_open(&k, true, buf, len, sk_off, plain,
 				 sizeof(plain), &plen), -MIF_IKE_EICV);

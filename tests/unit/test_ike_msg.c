@@ -364,6 +364,24 @@ test_sk_position(void)
 		CHECK_EQ(m.npld, 2);
 		CHECK(mif_ike_msg_find(&m, MIF_IKE_PLD_DELETE) == NULL);
 	}
+	/* An unknown critical payload inside SK: same answer as outside. */
+	{
+		static const uint8_t inner[] = {
+			0, 0x80, 0, 6,		/* last, critical, len 6 */
+			0xca, 0xfe,
+		};
+		static struct mif_ike_msg m2;
+		uint8_t b2[sizeof(sk_msg)];
+
+		memcpy(b2, sk_msg, sizeof(b2));
+		b2[36] = 222;			/* SK: first inner type 222 */
+		CHECK_EQ(parse(b2, sizeof(b2), &m2), 0);
+		CHECK_EQ(mif_ike_msg_parse_inner(&m2, inner, sizeof(inner),
+						 NULL), -EPROTO);
+		CHECK_EQ(m2.err_notify,
+			 MIF_IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD);
+		CHECK_EQ(m2.err_data, 222);
+	}
 }
 
 /* Payload parsers on their own. */
