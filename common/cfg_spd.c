@@ -9,6 +9,12 @@
 #include "common/cfg_internal.h"
 #include "common/cfg_spd.h"
 
+/* Whole messages, kept greppable. */
+static const char proto_expected[] =
+	"a protocol (\"tcp\", \"udp\", \"sctp\", \"icmp\", \"icmp6\", \"esp\", \"gre\", \"any\") or 0..255";
+static const char ports_refused[] =
+	"ports need proto \"tcp\", \"udp\" or \"sctp\" (ICMP: icmp_type, icmp_code)";
+
 static const char *const dir_names[] = { "out", "in", NULL };
 static const char *const action_names[] = {
 	"discard", "bypass", "protect", NULL
@@ -118,7 +124,7 @@ get_proto(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	if (config_setting_type(s) == CONFIG_TYPE_STRING &&
 	    mif_cfg_proto_parse(config_setting_get_string(s), proto) == 0)
 		return 0;
-	return mif_cfg_err_got(ctx, s, "a protocol (\"tcp\", \"udp\", \"sctp\", \"icmp\", \"icmp6\", \"esp\", \"gre\", \"any\") or 0..255");
+	return mif_cfg_err_got(ctx, s, "%s", proto_expected);
 }
 
 /* "sport"/"dport": an integer port or a "LO-HI"/"any" string. The
@@ -145,7 +151,7 @@ get_ports(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 		return mif_cfg_err_got(ctx, s, "a port, a range \"LO-HI\" or \"any\"");
 	}
 	if ((*lo != 0 || *hi != UINT16_MAX) && !has_ports(proto))
-		return mif_cfg_err(ctx, s, "ports need proto \"tcp\", \"udp\" or \"sctp\" (ICMP: icmp_type, icmp_code)");
+		return mif_cfg_err(ctx, s, "%s", ports_refused);
 	return 0;
 }
 

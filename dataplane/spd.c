@@ -622,26 +622,15 @@ acl6_rule(const struct mif_spd_sel *s, uint32_t rank,
 	acl6_addr(&s->dst, &a->field[F6_DST0]);
 }
 
-/* Build the trie of one family; *out stays NULL without rules. */
-static int
-acl_build_family(struct mif_spd *spd, uint8_t family,
-		 struct rte_acl_ctx **out)
+static struct rte_acl_ctx *
+acl_ctx_create(const struct mif_spd *spd, uint8_t family, uint32_t n)
 {
 	struct rte_acl_param ap;
-	struct rte_acl_config cfg;
-	struct spd_acl4_rule r4;
-	struct spd_acl6_rule r6;
 	struct rte_acl_ctx *ctx;
 	char name[RTE_ACL_NAMESIZE];
-	uint32_t i, n = 0;
-	int rc = 0;
 
-	*out = NULL;
-	for (i = 0; i < spd->n_rules; i++)
-		n += spd->rules[i].r.sel.src.addr.family == family;
-	if (n == 0)
-		return 0;
-
+	/* rte_acl names are global: the SPD id keeps them unique while an
+	 * old and a new SPD coexist. */
 	snprintf(name, sizeof(name), "mifspd%u_%c", spd->id,
 		 family == AF_INET ? '4' : '6');
 	memset(&ap, 0, sizeof(ap));
@@ -651,11 +640,20 @@ acl_build_family(struct mif_spd *spd, uint8_t family,
 					   RTE_ACL_RULE_SZ(F6_NUM);
 	ap.max_rule_num = n;
 	ctx = rte_acl_create(&ap);
-	if (ctx == NULL) {
+	if (ctx == NULL)
 		MIF_LOG(dp, ERR, "spd %s: rte_acl_create(%s, %u rules): %s",
 			spd->name, name, n, rte_strerror(rte_errno));
-		return rte_errno != 0 ? -rte_errno : -ENOMEM;
-	}
+	return ctx;
+}
+
+static int
+acl_rules_add(const struct mif_spd *spd, struct rte_acl_ctx *ctx,
+	      uint8_t family)
+{
+	struct spd_acl4_rule r4;
+	struct spd_acl6_rule r6;
+	uint32_t i;
+	int rc = 0;
 
 	for (i = 0; i < spd->n_rules && rc == 0; i++) {
 		if (spd->rules[i].r.sel.src.addr.family != family)
@@ -670,11 +668,31 @@ acl_build_family(struct mif_spd *spd, uint8_t family,
 				(const struct rte_acl_rule *)&r6, 1);
 		}
 	}
-	if (rc != 0) {
-		MIF_LOG(dp, ERR, "spd %s: rte_acl_add_rules(%s): %s",
-			spd->name, name, strerror(-rc));
+	if (rc != 0)
+		MIF_LOG(dp, ERR, "spd %s: rte_acl_add_rules(rule %u): %s",
+			spd->name, i - 1, strerror(-rc));
+	return rc;
+}
+
+/* Build the trie of one family; *out stays NULL without rules. */
+static int
+acl_build_family(struct mif_spd *spd, uint8_t family,
+		 struct rte_acl_ctx **out)
+{
+	struct rte_acl_config cfg;
+	struct rte_acl_ctx *ctx;
+	uint32_t i, n = 0;
+	int rc;
+
+	*out = NULL;
+	for (i = 0; i < spd->n_rules; i++)
+		n += spd->rules[i].r.sel.src.addr.family == family;
+	if (n == 0)
+		return 0;
+	if ((ctx = acl_ctx_create(spd, family, n)) == NULL)
+		return rte_errno != 0 ? -rte_errno : -ENOMEM;
+	if ((rc = acl_rules_add(spd, ctx, family)) != 0)
 		goto out;
-	}
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.num_categories = 1;
@@ -686,8 +704,9 @@ acl_build_family(struct mif_spd *spd, uint8_t family,
 		memcpy(cfg.defs, acl6_defs, sizeof(acl6_defs));
 	}
 	if ((rc = rte_acl_build(ctx, &cfg)) != 0) {
-		MIF_LOG(dp, ERR, "spd %s: rte_acl_build(%s, %u rules): %s",
-			spd->name, name, n, strerror(-rc));
+		MIF_LOG(dp, ERR, "spd %s: rte_acl_build(%u IPv%c rules): %s",
+			spd->name, n, family == AF_INET ? '4' : '6',
+			strerror(-rc));
 		goto out;
 	}
 	*out = ctx;
