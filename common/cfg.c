@@ -47,6 +47,7 @@ static const struct mif_cfg_section sections[] = {
 	{ "routes", false, mif_cfg_parse_routes, mif_cfg_link_routes },
 	{ "neighbors", false, mif_cfg_parse_neighs, mif_cfg_link_neighs },
 	{ "policies", false, mif_cfg_parse_policies, NULL },
+	{ "cli", false, mif_cfg_parse_cli, NULL },
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -325,6 +326,8 @@ mif_cfg_free(struct mif_cfg *cfg)
 	free(cfg->policies);
 	cfg->policies = NULL;
 	cfg->n_policies = 0;
+	/* DPDK 22.11 has no rte_memzero_explicit(). */
+	explicit_bzero(cfg->cli.password, sizeof(cfg->cli.password));
 }
 
 int

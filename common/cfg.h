@@ -74,6 +74,20 @@ struct mif_cfg_log {
 
 struct mif_cfg_policy;
 
+/** The "cli" group (control/cli.h, docs/cli.md). Only what the file
+ * says is recorded; absent keys keep the CLI's defaults. */
+struct mif_cfg_cli {
+	bool disabled;			/**< enabled = false */
+	bool has_address;
+	struct mif_addr address;	/**< listen address */
+	unsigned int port;		/**< 0: not given */
+	char password[129];		/**< "": none; never logged */
+	unsigned int sessions;		/**< 0: not given */
+	bool has_idle_timeout;
+	unsigned int idle_timeout_s;	/**< 0 = never (when given) */
+	unsigned int auth_delay_ms;	/**< 0: not given */
+};
+
 struct mif_cfg {
 	char path[PATH_MAX];
 
@@ -110,6 +124,8 @@ struct mif_cfg {
 	unsigned int neigh_queue_len;	/**< packets held per unresolved nh */
 	unsigned int icmp_rate;		/**< ICMP errors per second */
 	unsigned int idle_sleep_us;	/**< worker sleep on empty poll; 0 spins */
+
+	struct mif_cfg_cli cli;		/**< the "cli" group */
 };
 
 /**

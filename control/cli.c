@@ -26,6 +26,7 @@
 #include <rte_version.h>
 
 #include "common/addr.h"
+#include "common/cfg.h"
 #include "common/log.h"
 #include "control/cli.h"
 #include "control/cli_cmd.h"
@@ -112,6 +113,27 @@ mif_cli_conf_init(struct mif_cli_conf *conf)
 	conf->auth_delay_ms = MIF_CLI_DEFAULT_AUTH_DELAY_MS;
 }
 
+void
+mif_cli_conf_from_cfg(struct mif_cli_conf *conf, const struct mif_cfg *cfg)
+{
+	const struct mif_cfg_cli *c = &cfg->cli;
+
+	mif_cli_conf_init(conf);
+	conf->enabled = !c->disabled;
+	if (c->has_address)
+		mif_addr_fmt(&c->address, conf->addr, sizeof(conf->addr));
+	if (c->port != 0)
+		conf->port = (uint16_t)c->port;
+	RTE_BUILD_BUG_ON(sizeof(c->password) > sizeof(conf->password));
+	memcpy(conf->password, c->password, sizeof(c->password));
+	if (c->sessions != 0)
+		conf->max_sessions = c->sessions;
+	if (c->has_idle_timeout)
+		conf->idle_timeout_s = c->idle_timeout_s;
+	if (c->auth_delay_ms != 0)
+		conf->auth_delay_ms = c->auth_delay_ms;
+}
+
 static bool
 addr_is_loopback(const struct mif_addr *a)
 {
@@ -167,8 +189,8 @@ password_ok(const char *want, const char *got)
 	memcpy(b, got, RTE_MIN(gl, (size_t)MIF_CLI_PASSWORD_MAX));
 	for (i = 0; i < sizeof(a); i++)
 		diff |= a[i] ^ b[i];
-	memset(a, 0, sizeof(a));
-	memset(b, 0, sizeof(b));
+	explicit_bzero(a, sizeof(a));
+	explicit_bzero(b, sizeof(b));
 	return diff == 0;
 }
 
@@ -280,7 +302,7 @@ session_free(struct mif_cli *cli, unsigned int i, const char *why)
 	MIF_LOG(cli, INFO, "session %u from %s: closed (%s)", s->id, s->peer,
 		why);
 	close(s->fd);
-	memset(&s->ed, 0, sizeof(s->ed));	/* may hold a password */
+	explicit_bzero(&s->ed, sizeof(s->ed));	/* may hold a password */
 	free(s);
 	cli->sess[i] = cli->sess[--cli->n_sess];
 	cli->sess[cli->n_sess] = NULL;
@@ -371,7 +393,7 @@ auth_line(struct mif_cli *cli, struct session *s, bool too_long)
 {
 	bool ok = !too_long && password_ok(cli->conf.password, s->ed.line);
 
-	memset(s->ed.line, 0, sizeof(s->ed.line));
+	explicit_bzero(s->ed.line, sizeof(s->ed.line));
 	mif_cli_edit_reset(&s->ed);
 	say(s, "\n");
 	if (ok) {
@@ -736,7 +758,7 @@ mif_cli_destroy(struct mif_cli *cli)
 		session_free(cli, cli->n_sess - 1, "server stopped");
 	if (cli->lfd >= 0)
 		close(cli->lfd);
-	memset(cli->conf.password, 0, sizeof(cli->conf.password));
+	explicit_bzero(cli->conf.password, sizeof(cli->conf.password));
 	free(cli);
 }
 

@@ -54,9 +54,15 @@ struct mif_cli_stats {
 };
 
 struct mif_cli;
+struct mif_cfg;
 
 /** Fill @p conf with the defaults above (enabled, no password). */
 void mif_cli_conf_init(struct mif_cli_conf *conf);
+
+/** The defaults, overridden by what the configuration's "cli" group
+ * sets (common/cfg_cli.c). */
+void mif_cli_conf_from_cfg(struct mif_cli_conf *conf,
+			   const struct mif_cfg *cfg);
 
 /**
  * Check @p conf: without a password, only a loopback address is
