@@ -42,7 +42,7 @@ test_contains(void)
 	CHECK(!mif_prefix_contains(&p, &a));
 	CHECK_EQ(mif_addr_parse("::1", &a), 0);
 	CHECK(!mif_prefix_contains(&p, &a));
-	CHECK_EQ(mif_prefix_parse("fd00::/7", &p, false, false), 0);
+	CHECK_EQ(mif_prefix_parse("fc00::/7", &p, false, false), 0);
 	CHECK_EQ(mif_addr_parse("fdff::1", &a), 0);
 	CHECK(mif_prefix_contains(&p, &a));
 	CHECK_EQ(mif_addr_parse("fe00::1", &a), 0);
