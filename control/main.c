@@ -25,6 +25,7 @@
 #include "common/state.h"
 #include "control/ctl.h"
 #include "control/eal_args.h"
+#include "control/ratelimit.h"
 #include "dataplane/neigh.h"
 #include "dataplane/port.h"
 #include "dataplane/punt.h"
@@ -292,6 +293,13 @@ main(int argc, char **argv)
 	}
 	apply_log_levels();
 	signals_install();
+#ifndef __OPTIMIZE__
+	/* Debug builds check the core algorithms before trusting them. */
+	if (mif_ratelimit_selftest() != 0) {
+		rc = -EPROTO;
+		goto out;
+	}
+#endif
 
 	if ((rc = check_worker_lcores()) != 0 ||
 	    (rc = dataplane_setup()) != 0 || (rc = workers_launch()) != 0) {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "common/log.h"
 #include "control/ratelimit.h"
 
 static inline uint64_t
@@ -40,4 +41,43 @@ mif_ratelimit_take(struct mif_ratelimit *rl, uint64_t now)
 		return false;
 	rl->credit -= rl->hz;
 	return true;
+}
+
+/* Tokens taken from @p rl at @p now out of @p tries attempts. */
+static unsigned int
+selftest_take(struct mif_ratelimit *rl, uint64_t now, unsigned int tries)
+{
+	unsigned int got = 0;
+
+	while (tries-- > 0)
+		got += mif_ratelimit_take(rl, now);
+	return got;
+}
+
+int
+mif_ratelimit_selftest(void)
+{
+	/* 10/s with a bucket of 3 on a 1 kHz clock: 3 at once, then one
+	 * per 100 ticks; a step back in time adds nothing. */
+	static const struct {
+		uint64_t at;
+		unsigned int want;
+	} steps[] = {
+		{ 1000, 3 }, { 1000, 0 }, { 1099, 0 }, { 1100, 1 },
+		{ 1150, 0 }, { 900, 0 }, { 1300, 2 }, { 99000, 3 },
+	};
+	struct mif_ratelimit rl;
+	unsigned int i, got;
+
+	mif_ratelimit_init(&rl, 10, 3, 1000, 1000);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		got = selftest_take(&rl, steps[i].at, 10);
+		if (got != steps[i].want) {
+			MIF_LOG(ctl, ERR, "step %u at %lu: %u tokens, want %u",
+				i, (unsigned long)steps[i].at, got,
+				steps[i].want);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -26,4 +26,10 @@ void mif_ratelimit_init(struct mif_ratelimit *rl, uint64_t rate,
 /** Take one token at time @p now. @return true if one was available. */
 bool mif_ratelimit_take(struct mif_ratelimit *rl, uint64_t now);
 
+/**
+ * Check the bucket against a fixed scenario (a debug build runs this at
+ * start-up). @return 0, or -1 with the failing step logged.
+ */
+int mif_ratelimit_selftest(void);
+
 #endif

@@ -69,5 +69,6 @@ main(void)
 	test_burst_then_rate();
 	test_steady_rate();
 	test_zero_rate_and_clock_back();
+	CHECK_EQ(mif_ratelimit_selftest(), 0);
 	CHECK_DONE();
 }
