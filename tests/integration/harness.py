@@ -207,11 +207,13 @@ class Topology:
     mtu: {side: IP MTU of that gateway port}.
     eal_in_file: put the EAL options in the config instead of argv.
     dataplane: overrides of the "dataplane" group's tunables.
+    lcores: '-l' list, or a '--lcores' map when it holds '@' (to put more
+        lcores than CPUs on the machine); workers: the worker lcore ids.
     """
 
     def __init__(self, mifgw, routes=(), neighbors=(), client_extra=None,
                  mtu=None, eal_in_file=False, log_level='info',
-                 dataplane=None):
+                 dataplane=None, lcores='0,1', workers=(1,)):
         self.mifgw = os.path.abspath(mifgw)
         self.routes = list(routes)
         self.neighbors = list(neighbors)
@@ -225,6 +227,8 @@ class Topology:
                           'neigh_queue': 16, 'icmp_rate': 100,
                           'idle_sleep_us': 20}
         self.dataplane.update(dataplane or {})
+        self.lcores = lcores
+        self.workers = list(workers)
 
         self.tag = f'{os.getpid()}-{secrets.token_hex(2)}'
         short = secrets.token_hex(3)
@@ -324,7 +328,9 @@ class Topology:
         return cp.stdout.strip()
 
     def eal_args(self):
-        return (['-l', '0,1', '--no-pci',
+        lc = ['--lcores', self.lcores] if '@' in self.lcores else \
+            ['-l', self.lcores]
+        return (lc + ['--no-pci',
                  f'--file-prefix={self.prefix}']
                 + eal_mem_args())
 
@@ -335,7 +341,7 @@ class Topology:
             lines.append('eal = [ ' + ', '.join(map(q, self.eal_args()))
                          + ' ];')
         lines += [
-            'workers = [ 1 ];',
+            'workers = [ ' + ', '.join(map(str, self.workers)) + ' ];',
             f'log = {{ level = "{self.log_level}"; }};',
             'dataplane = { ' + ' '.join(f'{k} = {v};' for k, v in
                                         self.dataplane.items()) + ' };',

@@ -9,7 +9,11 @@
       Send malformed Ethernet frames that the kernel would never build:
       short4 (IPv4 ethertype, 10 bytes of payload), short6 (IPv6 ethertype,
       20 bytes), trunc4 (a whole IPv4 header whose total length runs past
-      the frame).
+      the frame), badcsum4 (IPv4 header checksum off by one), badver4
+      (version 5 in an IPv4 ethertype frame).
+  probe.py burst --dst ADDR [--ttl N] [--count N] [--timeout S]
+      Send N echo requests back to back, print JSON counts by ICMP type of
+      what answered them within S seconds.
   probe.py arp-watch --iface IF --target ADDR --timeout S
       Print "watching", then after S seconds a JSON count of ARP requests
       for ADDR seen on IF.
@@ -139,6 +143,45 @@ def cmd_echo(a):
             return 0
 
 
+def cmd_burst(a):
+    """Send --count echo requests back to back (same TTL), then count for
+    --timeout seconds what answers them, by ICMP type."""
+    dst = ipaddress.ip_address(a.dst)
+    v6 = dst.version == 6
+    ident = (os.getpid() ^ int(time.time() * 1000)) & 0xffff
+    if v6:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                          socket.IPPROTO_ICMPV6)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, a.ttl)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW,
+                          socket.IPPROTO_ICMP)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, a.ttl)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    pkt = echo_request(v6, ident, a.size)
+    t0 = time.monotonic()
+    for _ in range(a.count):
+        s.sendto(pkt, (a.dst, 0))
+    sent_in = time.monotonic() - t0
+    types = {}
+    deadline = time.monotonic() + a.timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select([s], [], [], left)
+        if not r:
+            continue
+        data, _addr = s.recvfrom(65535)
+        res = parse_v6(data, ident) if v6 else parse_v4(data, ident)
+        if res is not None:
+            key = str(res['type'])
+            types[key] = types.get(key, 0) + 1
+    print(json.dumps({'sent': a.count, 'send_seconds': sent_in,
+                      'types': types}))
+    return 0
+
+
 def mac_bytes(mac):
     return bytes(int(x, 16) for x in mac.split(':'))
 
@@ -152,6 +195,21 @@ def cmd_frames(a):
         frame = dst + src + struct.pack('!H', 0x0800) + b'\x45' + bytes(9)
     elif a.kind == 'short6':
         frame = dst + src + struct.pack('!H', 0x86dd) + b'\x60' + bytes(19)
+    elif a.kind in ('badcsum4', 'badver4'):
+        # A whole UDP packet; its header checksum is off by one, or its
+        # version field says 5.
+        udp = struct.pack('!HHHH', 9, 9, 12, 0) + b'mifg'
+        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64,
+                          17, 0, socket.inet_aton('192.0.2.2'),
+                          socket.inet_aton('198.51.100.2'))
+        c = csum(hdr)
+        if a.kind == 'badcsum4':
+            c = (c + 1) & 0xffff
+        else:
+            hdr = b'\x55' + hdr[1:]
+            c = csum(hdr)
+        hdr = hdr[:10] + struct.pack('!H', c) + hdr[12:]
+        frame = dst + src + struct.pack('!H', 0x0800) + hdr + udp
     elif a.kind == 'trunc4':
         # A valid 20-byte header claiming 200 bytes, then 8 bytes.
         hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 200, 1, 0, 64, 17, 0,
@@ -210,12 +268,18 @@ def main():
     f.add_argument('--dst-mac', required=True)
     f.add_argument('--kind', required=True)
     f.add_argument('--count', type=int, default=1)
+    b = sub.add_parser('burst')
+    b.add_argument('--dst', required=True)
+    b.add_argument('--ttl', type=int, default=64)
+    b.add_argument('--size', type=int, default=56)
+    b.add_argument('--count', type=int, default=100)
+    b.add_argument('--timeout', type=float, default=2)
     w = sub.add_parser('arp-watch')
     w.add_argument('--iface', required=True)
     w.add_argument('--target', required=True)
     w.add_argument('--timeout', type=float, default=5)
     a = ap.parse_args()
-    return {'echo': cmd_echo, 'frames': cmd_frames,
+    return {'echo': cmd_echo, 'frames': cmd_frames, 'burst': cmd_burst,
             'arp-watch': cmd_arp_watch}[a.cmd](a)
 
 

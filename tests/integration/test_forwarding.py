@@ -62,6 +62,18 @@ def drop_delta(before, after, reason):
     return ctr(after, 'drop', reason) - ctr(before, 'drop', reason)
 
 
+def ctl_value(c, name):
+    for line in c['other'].get('ctl', []):
+        f = line.split()
+        if len(f) == 2 and f[0] == name:
+            return int(f[1])
+    return 0
+
+
+def ctl_delta(before, after, name):
+    return ctl_value(after, name) - ctl_value(before, name)
+
+
 def probe(t, side, *args, timeout=20):
     cp = t.python(side, 'probe.py', list(args), timeout=timeout, check=False)
     try:
@@ -282,6 +294,89 @@ def bad_len(t):
     check(t.alive(), 'mifgw survived the malformed frames')
     ping_all(t, 'lan', LAN['gw4'], 3)
     ping_all(t, 'lan', WAN['cl4'], 3)
+
+
+@scenario()
+def malformed(t):
+    mac = t.mac('gw', 'lan')
+    before = t.counters()
+    for kind in ('badcsum4', 'badver4'):
+        r = probe(t, 'lan', 'frames', '--iface', t.cl_if['lan'],
+                  '--dst-mac', mac, '--kind', kind, '--count', '5')
+        check(r.get('sent') == 5, f'sent 5 {kind} frames ({r})')
+    c = t.wait_counter(lambda c: drop_delta(before, c, 'bad_csum') >= 5 and
+                       drop_delta(before, c, 'bad_ip') >= 5, timeout=5)
+    for reason in ('bad_csum', 'bad_ip'):
+        d = drop_delta(before, c, reason)
+        check(d == 5, f'drop {reason} rose by {d} == 5')
+    d = port_delta(before, c, 'wan', 'tx')
+    check(d == 0, f'none of them left on wan (tx +{d})')
+    ping_all(t, 'lan', WAN['cl4'], 3)
+
+
+# ---- slow path: ICMP rate, neighbour ageing and queueing ---------------
+
+@scenario(dataplane={'icmp_rate': 10})
+def icmp_rate(t):
+    before = t.counters()
+    r = probe(t, 'lan', 'burst', '--dst', WAN['cl4'], '--ttl', '1',
+              '--count', '100', '--timeout', '1.5')
+    errs = r.get('types', {}).get('11', 0)
+    # The bucket holds a second's worth (10) and refills at 10/s while the
+    # burst is sent and read.
+    most = 10 + int(10 * r.get('send_seconds', 0)) + 2
+    check(10 <= errs <= most,
+          f'100 TTL-1 packets, icmp_rate 10: {errs} time exceeded '
+          f'(10..{most}): {r}')
+    after = t.counters()
+    d = drop_delta(before, after, 'ttl_exceeded')
+    check(d == 100, f'drop ttl_exceeded rose by {d} == 100')
+    limited = ctl_delta(before, after, 'icmp_rate_limited')
+    check(limited >= 100 - most,
+          f'ctl icmp_rate_limited rose by {limited} >= {100 - most}')
+
+
+@scenario(dataplane={'neigh_timeout': 2})
+def neigh_expiry(t):
+    ping_all(t, 'lan', WAN['cl4'], 3)
+    before = t.counters()
+    time.sleep(3.5)
+    mid = t.counters()
+    d = ctl_delta(before, mid, 'neigh_expired')
+    check(d >= 2, f'after 3.5 s with neigh_timeout 2: neigh_expired +{d} >= 2')
+    ping_all(t, 'lan', WAN['cl4'], 3)
+    after = t.counters()
+    d = ctl_delta(mid, after, 'arp_request_sent')
+    check(d >= 1, f'expired next hops resolved again: arp_request_sent +{d}')
+
+
+@scenario(dataplane={'neigh_queue': 2}, routes=[
+    {'prefix': DEADNH_NET4, 'via': DEADNH4, 'port': 'wan'},
+])
+def neigh_queue(t):
+    before = t.counters()
+    r = probe(t, 'lan', 'burst', '--dst', DEADNH_DST4, '--count', '10',
+              '--timeout', '0.5')
+    check(r.get('sent') == 10, f'10 packets to a dead next hop ({r})')
+    c = t.wait_counter(
+        lambda c: drop_delta(before, c, 'neigh_queue_full') +
+        drop_delta(before, c, 'neigh_unresolved') >= 10, timeout=20)
+    full = drop_delta(before, c, 'neigh_queue_full')
+    unres = drop_delta(before, c, 'neigh_unresolved')
+    check(full == 8 and unres == 2,
+          f'queue of 2: neigh_queue_full +{full} == 8, '
+          f'neigh_unresolved +{unres} == 2')
+    check(t.alive(), 'mifgw still running')
+
+
+# ---- two workers ---------------------------------------------------------
+
+@scenario(lcores='0@0,1@1,2@1', workers=(1, 2))
+def two_workers(t):
+    # Two worker lcores share CPU 1: each port gets a queue per worker.
+    across(t, 4)
+    across(t, 6)
+    bulk(t, 4, 16 << 20)
 
 
 # ---- static routes and neighbours, MTU ----------------------------------
