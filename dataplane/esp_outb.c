@@ -103,28 +103,33 @@ outer_hlen(const struct mif_sa *sa)
 		sizeof(struct rte_ipv6_hdr);
 }
 
+/* From the SA's prebuilt header: only TOS, length, ID, DF and the
+ * checksum are written per packet. */
 static void
 outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *o,
-	 const struct inner *in, uint32_t tot, uint8_t proto)
+	 const struct inner *in, uint32_t tot)
 {
-	struct rte_ipv4_hdr h;
+	uint16_t w[4], ck;
+	uint32_t sum;
 	bool df;
 
 	df = sa->df == MIF_SA_DF_SET || (sa->df == MIF_SA_DF_COPY && in->df);
-	memset(&h, 0, sizeof(h));
-	h.version_ihl = 0x45;
+	memcpy(o, sa->outer4, sizeof(sa->outer4));
 	/* RFC 6040 4.1 normal mode: the outer ECN field copies the inner
 	 * one; DSCP is copied as RFC 4301 5.1.2.1 allows. */
-	h.type_of_service = in->tos;
-	h.total_length = rte_cpu_to_be_16(tot);
-	h.packet_id = rte_cpu_to_be_16(ctx->ip_id++);
-	h.fragment_offset = rte_cpu_to_be_16(df ? RTE_IPV4_HDR_DF_FLAG : 0);
-	h.time_to_live = OUTER_TTL;
-	h.next_proto_id = proto;
-	h.src_addr = sa->ep.local.v4;
-	h.dst_addr = sa->ep.remote.v4;
-	h.hdr_checksum = rte_ipv4_cksum(&h);
-	memcpy(o, &h, sizeof(h));
+	o[1] = in->tos;
+	w[1] = rte_cpu_to_be_16(tot);
+	w[2] = rte_cpu_to_be_16(ctx->ip_id++);
+	w[3] = rte_cpu_to_be_16(df ? RTE_IPV4_HDR_DF_FLAG : 0);
+	memcpy(o + 2, &w[1], 6);
+	memcpy(&w[0], o, 2);
+	/* RFC 1071: the sum is byte-order independent, so the words are
+	 * added as they lie in memory. */
+	sum = sa->outer4_sum + w[0] + w[1] + w[2] + w[3];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ck = (uint16_t)~sum;
+	memcpy(o + 10, &ck, 2);
 }
 
 static void
@@ -278,8 +283,7 @@ prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
 		transport_fix(p, &in, g.tot, g.udp ? IPPROTO_UDP :
 			      MIF_IPPROTO_ESP);
 	} else if (sa->ep.local.family == AF_INET) {
-		outer_v4(ctx, sa, p, &in, g.tot, g.udp ? IPPROTO_UDP :
-			 MIF_IPPROTO_ESP);
+		outer_v4(ctx, sa, p, &in, g.tot);
 	} else {
 		outer_v6(sa, p, &in, g.tot, g.udp ? IPPROTO_UDP :
 			 MIF_IPPROTO_ESP);
@@ -531,7 +535,7 @@ mif_esp_keepalive_build(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 	p = (uint8_t *)rte_pktmbuf_append(m, tot);
 	if (p == NULL)
 		return -ENOSPC;
-	outer_v4(ctx, sa, p, &in, tot, IPPROTO_UDP);
+	outer_v4(ctx, sa, p, &in, tot);
 	udp_write(sa, p + l3, tot - l3);
 	p[tot - 1] = MIF_ESP_KEEPALIVE;
 	m->l2_len = 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_ip.h>
 #include <rte_ring.h>
 #include <rte_string_fns.h>
 
@@ -150,6 +151,22 @@ set_sizes(struct mif_sa *sa)
 	sa->hash_state_len = sa->auth == MIF_SA_AUTH_HMAC_SHA1_96 ? 20 : 32;
 }
 
+/* The constant part of the outer IPv4 header; the per-packet words
+ * (bytes 0-7) and the checksum stay zero and out of the sum. */
+static void
+outer4_prebuild(struct mif_sa *sa)
+{
+	uint8_t *h = sa->outer4;
+
+	memset(h, 0, sizeof(sa->outer4));
+	h[0] = 0x45;
+	h[8] = 64;
+	h[9] = sa->ep.udp_encap ? IPPROTO_UDP : MIF_IPPROTO_ESP;
+	memcpy(h + 12, &sa->ep.local.v4, 4);
+	memcpy(h + 16, &sa->ep.remote.v4, 4);
+	sa->outer4_sum = rte_raw_cksum(h + 8, 2) + rte_raw_cksum(h + 12, 8);
+}
+
 static void
 copy_params(struct mif_sa *sa, const struct mif_sa_params *p)
 {
@@ -179,6 +196,8 @@ copy_params(struct mif_sa *sa, const struct mif_sa_params *p)
 	sa->n_slots = p->n_slots;
 	rte_spinlock_init(&sa->lock);
 	set_sizes(sa);
+	if (sa->ep.local.family == AF_INET)
+		outer4_prebuild(sa);
 }
 
 struct mif_sa *

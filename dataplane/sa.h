@@ -151,6 +151,10 @@ struct mif_sa {
 	unsigned int n_slots;
 	struct rte_ring *ev_ring;	/**< set by the SAD; may be NULL */
 	size_t alloc_size;
+	/** Outer IPv4 header prebuilt from the SA (TTL, protocol,
+	 * addresses) and the ones-complement sum of those constant words. */
+	uint8_t outer4[20];
+	uint32_t outer4_sum;
 
 	/* Written by workers: outbound sequence, lifetime use, events. */
 	uint64_t seq __rte_cache_aligned;	/**< last sequence given out */

@@ -279,6 +279,12 @@ def case_out(alg, topo, esn):
         seq = start + 1 + i
         if natt:
             check_udp(b, name)
+        if ofam == 4:
+            ip = IP(b)
+            want = ip.chksum
+            del ip.chksum
+            check(IP(raw(ip)).chksum == want and ip.len == len(b),
+                  "%s: outer IPv4 checksum/length" % name)
         off = esp_offset(b)
         spi_w, lo = struct.unpack("!II", b[off:off + 8])
         check(spi_w == spi and lo == seq & 0xFFFFFFFF,
