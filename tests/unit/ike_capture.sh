@@ -3,7 +3,9 @@
 #
 # Capture one real IKE_SA_INIT request from strongSwan's charon and write
 # it as a C array (default tests/unit/ike_strongswan_init.h), used by
-# test_ike_msg and as a fuzz seed. Needs root.
+# test_ike_msg and as a fuzz seed, or as raw bytes when OUT ends in .bin
+# (the integration test ike_strongswan_init does that and parses it with
+# test_ike_msg FILE). Needs root.
 #
 # charon runs in a network namespace of its own, with its own
 # strongswan.conf (STRONGSWAN_CONF) and a private /run bind-mounted under
@@ -127,6 +129,10 @@ while np and off + 4 <= len(b):
 	if np == 34:
 		group = int.from_bytes(b[off + 4:off + 6], 'big')
 	np, off = nxt, off + ln
+if sys.argv[2].endswith('.bin'):
+	open(sys.argv[2], 'wb').write(b)
+	print('captured %d bytes, KE group %d -> %s' % (len(b), group, sys.argv[2]))
+	sys.exit(0)
 rows = []
 for i in range(0, len(b), 12):
 	rows.append('\t' + ' '.join('0x%02x,' % c for c in b[i:i + 12]))
