@@ -73,7 +73,7 @@ send_one(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *mac)
 }
 
 static void
-entry_remove(struct slot *s, int idx, bool failed)
+entry_remove(struct slot *s, bool failed)
 {
 	struct mif_neigh_key k;
 	struct rte_mbuf *m;
@@ -91,7 +91,6 @@ entry_remove(struct slot *s, int idx, bool failed)
 	s->used = false;
 	mif_neigh_key_make(&k, &s->ip, s->port);
 	mif_neigh_del(mif_state.neigh, &k);
-	RTE_SET_USED(idx);
 }
 
 void
@@ -175,12 +174,18 @@ mif_resolve_timer(uint64_t now)
 			if (s->tries < MIF_RESOLVE_TRIES)
 				solicit(s);
 			else
-				entry_remove(s, idx, true);
+				entry_remove(s, true);
 			break;
 		case MIF_NEIGH_REACHABLE:
-			/* Forget it; the next packet resolves it afresh. */
+			/* Not confirmed for neigh_timeout: ask again while
+			 * workers keep using the MAC, so busy flows never
+			 * wait; forget it only when it stops answering. */
+			if (s->tries < MIF_RESOLVE_TRIES) {
+				solicit(s);
+				break;
+			}
 			mif_ctl.cnt->ctl[MIF_CTL_NEIGH_EXPIRED]++;
-			entry_remove(s, idx, false);
+			entry_remove(s, false);
 			break;
 		case MIF_NEIGH_STATIC:
 			break;

@@ -9,8 +9,9 @@
  * MIF_RESOLVE_TRIES solicitations a second apart; when it answers, the
  * queue is sent; when it does not, the queue is dropped (counted as
  * neigh_unresolved, each with an ICMP unreachable) and the entry
- * removed. Learned entries expire after neigh_timeout seconds; static
- * ones never do.
+ * removed. A learned entry not confirmed for neigh_timeout seconds is
+ * asked again (up to MIF_RESOLVE_TRIES times, while workers go on using
+ * its MAC) and removed when it does not answer; static ones never are.
  */
 
 #include <stdbool.h>

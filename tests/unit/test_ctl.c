@@ -417,6 +417,56 @@ test_resolve_ok(void)
 	CHECK_EQ(rte_ring_count(txr[1][0]), 1);
 }
 
+/* A learned neighbour not confirmed for neigh_timeout (300 s) is asked
+ * again while workers keep using it, and forgotten when it is silent. */
+static void
+test_refresh(void)
+{
+	uint64_t now = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
+	struct mif_addr a = A("198.51.100.7");
+	struct rte_ether_addr mac;
+	struct mif_neigh_key k;
+	struct mif_counters s;
+	uint64_t expired;
+	int i;
+
+	mif_neigh_key_make(&k, &a, 1);
+	CHECK(mif_neigh_lookup(mif_state.neigh, &k, &mac));
+	mif_resolve_timer(now + 299 * hz);
+	CHECK_EQ(drain(1), 0);
+	mif_resolve_timer(now + 301 * hz);
+	CHECK_EQ(drain(1), 1);				/* a probe */
+	CHECK(mif_neigh_lookup(mif_state.neigh, &k, &mac));
+
+	/* It answers: good for another 300 s. */
+	feed(arp_frame(RTE_ARP_OP_REPLY, &mac_far, "198.51.100.7",
+		       "198.51.100.1", &mif_ports[1].mac), 1);
+	now = rte_get_tsc_cycles();
+	mif_resolve_timer(now + 299 * hz);
+	CHECK_EQ(drain(1), 0);
+
+	/* Silent: three probes a second apart, then gone. */
+	mif_counters_sum(&s);
+	expired = s.ctl[MIF_CTL_NEIGH_EXPIRED];
+	for (i = 0; i < 3; i++) {
+		mif_resolve_timer(now + (301 + i * 2) * hz);
+		CHECK_EQ(drain(1), 1);
+		CHECK(mif_neigh_lookup(mif_state.neigh, &k, &mac));
+	}
+	mif_resolve_timer(now + 310 * hz);
+	CHECK_EQ(drain(1), 0);
+	CHECK(!mif_neigh_lookup(mif_state.neigh, &k, &mac));
+	/* 192.0.2.2 (from test_arp) was just as silent on port 0. */
+	mif_counters_sum(&s);
+	CHECK_EQ(s.ctl[MIF_CTL_NEIGH_EXPIRED], expired + 2);
+	CHECK_EQ(drain(0), 3);
+
+	/* Later cases send to 192.0.2.2: let it introduce itself again. */
+	feed(arp_frame(RTE_ARP_OP_REQUEST, &mac_peer, "192.0.2.2",
+		       "192.0.2.1", &bcast), 0);
+	CHECK_EQ(drain(0), 1);
+}
+
 /* A next hop that never answers: three requests a second apart, then
  * the queued packet is dropped with a host unreachable to its sender. */
 static void
@@ -647,6 +697,7 @@ main(void)
 	test_arp();
 	test_echo4();
 	test_resolve_ok();
+	test_refresh();
 	test_resolve_fail();
 	test_icmp_errors();
 	test_nd();
