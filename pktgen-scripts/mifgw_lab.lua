@@ -78,18 +78,22 @@ function M.diff(a, b, ports)
     return d
 end
 
--- Wait for pktgen's next counter refresh, seen as a change of
--- prev[ref][field]; returns the snapshot taken right after it and
--- whether a change was seen before the timeout.
+-- Wait for pktgen's next counter refresh, seen as a rise of
+-- prev[ref][field]; returns a snapshot taken just after it and whether a
+-- rise was seen before the timeout. Pktgen 26.02 zeroes its counters
+-- while it refreshes them, so a read can land in the middle: a counter
+-- that went down is not taken as a refresh, and the snapshot returned is
+-- read again POLL_MS later, when the refresh (microseconds long) is over
+-- and the next one (a second away) has not begun.
 function M.next_tick(ports, ref, field, prev)
     local waited = 0
 
     while waited < M.TICK_TIMEOUT_MS do
         pktgen.delay(M.POLL_MS)
         waited = waited + M.POLL_MS
-        local s = M.snapshot(ports)
-        if s[ref][field] ~= prev[ref][field] then
-            return s, true
+        if M.counters(ref)[field] > prev[ref][field] then
+            pktgen.delay(M.POLL_MS)
+            return M.snapshot(ports), true
         end
     end
     return M.snapshot(ports), false
