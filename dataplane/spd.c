@@ -674,6 +674,90 @@ acl_rules_add(const struct mif_spd *spd, struct rte_acl_ctx *ctx,
 	return rc;
 }
 
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Distinct first 32-bit words of the src or dst prefixes (under their
+ * mask, length clipped to 32): how well that field splits the rules at
+ * the top of the trie. */
+static uint32_t
+first_word_diversity(const struct mif_spd *spd, uint8_t family, bool dst,
+		     uint64_t *tmp)
+{
+	const struct mif_prefix *p;
+	uint32_t i, n = 0, distinct = 0, w, len;
+
+	for (i = 0; i < spd->n_rules; i++) {
+		p = dst ? &spd->rules[i].r.sel.dst : &spd->rules[i].r.sel.src;
+		if (p->addr.family != family)
+			continue;
+		memcpy(&w, family == AF_INET ? (const void *)&p->addr.v4 :
+		       (const void *)p->addr.v6, 4);
+		len = RTE_MIN(p->len, 32u);
+		w = len == 0 ? 0 : rte_be_to_cpu_32(w) & (~0u << (32 - len));
+		tmp[n++] = (uint64_t)w << 6 | len;
+	}
+	qsort(tmp, n, sizeof(*tmp), u64_cmp);
+	for (i = 0; i < n; i++)
+		distinct += i == 0 || tmp[i] != tmp[i - 1];
+	return distinct;
+}
+
+/*
+ * rte_acl builds its trie in the order of the field definitions. The
+ * address field whose first word takes more distinct values goes first:
+ * it splits the rules early, and wildcards in the later field are then
+ * copied into fewer branches. For policies from a few user pools to
+ * many destinations (outbound) that is the destination, for the mirror
+ * inbound set the source; bench_spd's "ts" shape built in half the time
+ * and memory with the better order. Only the definition order and the
+ * input indexes change; the key layout and offsets stay.
+ */
+static int
+acl_cfg_init(const struct mif_spd *spd, uint8_t family,
+	     struct rte_acl_config *cfg)
+{
+	struct rte_acl_field_def t;
+	unsigned int i, words = family == AF_INET ? 1 : 4;
+	uint64_t *tmp;
+	bool dst_first;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->num_categories = 1;
+	if (family == AF_INET) {
+		cfg->num_fields = F4_NUM;
+		memcpy(cfg->defs, acl4_defs, sizeof(acl4_defs));
+	} else {
+		cfg->num_fields = F6_NUM;
+		memcpy(cfg->defs, acl6_defs, sizeof(acl6_defs));
+	}
+	if ((tmp = malloc(((size_t)spd->n_rules + 1) * sizeof(*tmp))) == NULL)
+		return -ENOMEM;
+	dst_first = first_word_diversity(spd, family, true, tmp) >
+		    first_word_diversity(spd, family, false, tmp);
+	free(tmp);
+	MIF_LOG(dp, DEBUG, "spd %s: IPv%c trie starts with the %s address",
+		spd->name, family == AF_INET ? '4' : '6',
+		dst_first ? "destination" : "source");
+	if (!dst_first)
+		return 0;
+	/* Source words sit at positions 1..words, destination words right
+	 * after; swap them and keep each position's input index. */
+	for (i = 1; i <= words; i++) {
+		t = cfg->defs[i];
+		cfg->defs[i] = cfg->defs[i + words];
+		cfg->defs[i + words] = t;
+		cfg->defs[i + words].input_index = cfg->defs[i].input_index;
+		cfg->defs[i].input_index = t.input_index;
+	}
+	return 0;
+}
+
 /* Build the trie of one family; *out stays NULL without rules. */
 static int
 acl_build_family(struct mif_spd *spd, uint8_t family,
@@ -694,15 +778,8 @@ acl_build_family(struct mif_spd *spd, uint8_t family,
 	if ((rc = acl_rules_add(spd, ctx, family)) != 0)
 		goto out;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.num_categories = 1;
-	if (family == AF_INET) {
-		cfg.num_fields = F4_NUM;
-		memcpy(cfg.defs, acl4_defs, sizeof(acl4_defs));
-	} else {
-		cfg.num_fields = F6_NUM;
-		memcpy(cfg.defs, acl6_defs, sizeof(acl6_defs));
-	}
+	if ((rc = acl_cfg_init(spd, family, &cfg)) != 0)
+		goto out;
 	if ((rc = rte_acl_build(ctx, &cfg)) != 0) {
 		MIF_LOG(dp, ERR, "spd %s: rte_acl_build(%u IPv%c rules): %s",
 			spd->name, n, family == AF_INET ? '4' : '6',
