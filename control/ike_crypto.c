@@ -18,6 +18,7 @@
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "common/rd.h"
 #include "control/ike_crypto.h"
@@ -568,6 +569,97 @@ mif_ike_skf_open(const struct mif_ike_sa_keys *k, bool initiator,
 {
 	return open_sk(k, initiator, msg, len, skf_off, MIF_IKE_GEN_LEN + 4,
 		       out, cap, out_len);
+}
+
+/* The address bytes as IKE hashes them: 4 or 16, network order. */
+static int
+addr_seg(const struct mif_addr *ip, struct mif_ike_seg *seg)
+{
+	if (ip->family == AF_INET)
+		*seg = (struct mif_ike_seg){ &ip->v4, 4 };
+	else if (ip->family == AF_INET6)
+		*seg = (struct mif_ike_seg){ ip->v6, 16 };
+	else
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+static void
+put_be64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+int
+mif_ike_natd_hash(uint64_t spi_i, uint64_t spi_r, const struct mif_addr *ip,
+		  uint16_t port, uint8_t out[MIF_IKE_NATD_LEN])
+{
+	uint8_t spis[16], pb[2] = { (uint8_t)(port >> 8), (uint8_t)port };
+	struct mif_ike_seg a;
+	EVP_MD_CTX *c;
+	unsigned int n = 0;
+	int rc = -EIO;
+
+	if (addr_seg(ip, &a) != 0)
+		return -EAFNOSUPPORT;
+	put_be64(spis, spi_i);
+	put_be64(spis + 8, spi_r);
+	if ((c = EVP_MD_CTX_new()) == NULL)
+		return -ENOMEM;
+	if (EVP_DigestInit_ex(c, EVP_sha1(), NULL) &&
+	    EVP_DigestUpdate(c, spis, sizeof(spis)) &&
+	    EVP_DigestUpdate(c, a.p, a.len) &&
+	    EVP_DigestUpdate(c, pb, sizeof(pb)) &&
+	    EVP_DigestFinal_ex(c, out, &n) && n == MIF_IKE_NATD_LEN)
+		rc = 0;
+	EVP_MD_CTX_free(c);
+	return rc;
+}
+
+int
+mif_ike_cookie_make(const struct mif_ike_cookie_secret *s, const uint8_t *ni,
+		    size_t ni_len, const struct mif_addr *ip, uint64_t spi_i,
+		    uint8_t out[MIF_IKE_COOKIE_LEN])
+{
+	uint8_t spi[8];
+	struct mif_ike_seg seg[3] = { { ni, ni_len }, { NULL, 0 },
+				      { spi, sizeof(spi) } };
+
+	if (addr_seg(ip, &seg[1]) != 0)
+		return -EAFNOSUPPORT;
+	put_be64(spi, spi_i);
+	out[0] = s->version;
+	return hmac_v("SHA256", s->key, sizeof(s->key), seg, 3, out + 1, 32);
+}
+
+int
+mif_ike_cookie_check(const struct mif_ike_cookie_secret *cur,
+		     const struct mif_ike_cookie_secret *prev,
+		     const uint8_t *ni, size_t ni_len,
+		     const struct mif_addr *ip, uint64_t spi_i,
+		     const uint8_t *cookie, size_t len)
+{
+	const struct mif_ike_cookie_secret *s = NULL;
+	uint8_t want[MIF_IKE_COOKIE_LEN];
+	int rc;
+
+	if (len != MIF_IKE_COOKIE_LEN)
+		return -EKEYREJECTED;
+	if (cur != NULL && cookie[0] == cur->version)
+		s = cur;
+	else if (prev != NULL && cookie[0] == prev->version)
+		s = prev;
+	if (s == NULL)
+		return -EKEYREJECTED;
+	if ((rc = mif_ike_cookie_make(s, ni, ni_len, ip, spi_i, want)) != 0)
+		return rc;
+	if (CRYPTO_memcmp(want, cookie, sizeof(want)) != 0)
+		rc = -EKEYREJECTED;
+	OPENSSL_cleanse(want, sizeof(want));
+	return rc;
 }
 
 struct mif_ike_dh {

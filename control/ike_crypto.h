@@ -181,6 +181,51 @@ int mif_ike_skf_open(const struct mif_ike_sa_keys *k, bool initiator,
 		     const uint8_t *msg, size_t len, size_t skf_off,
 		     uint8_t *out, size_t cap, size_t *out_len);
 
+struct mif_addr;
+
+/** NAT detection hash length (SHA-1). */
+#define MIF_IKE_NATD_LEN	20
+
+/**
+ * NAT_DETECTION_SOURCE/DESTINATION_IP data (RFC 7296 2.23):
+ * SHA-1(SPIi | SPIr | IP address | port), SPIr zero in the IKE_SA_INIT
+ * request. @p port in host order. @return 0, -EAFNOSUPPORT, -EIO.
+ */
+int mif_ike_natd_hash(uint64_t spi_i, uint64_t spi_r,
+		      const struct mif_addr *ip, uint16_t port,
+		      uint8_t out[MIF_IKE_NATD_LEN]);
+
+/** Cookie length: secret version, then HMAC-SHA-256. */
+#define MIF_IKE_COOKIE_LEN	33
+
+/** A cookie secret; the daemon keeps the current and the previous one
+ * and changes them periodically (RFC 7296 2.6). */
+struct mif_ike_cookie_secret {
+	uint8_t version;
+	uint8_t key[32];
+};
+
+/**
+ * A stateless cookie (RFC 7296 2.6) binding the initiator's nonce,
+ * address and SPI: version | HMAC-SHA-256(key, Ni | IPi | SPIi).
+ * @return 0 or -errno.
+ */
+int mif_ike_cookie_make(const struct mif_ike_cookie_secret *s,
+			const uint8_t *ni, size_t ni_len,
+			const struct mif_addr *ip, uint64_t spi_i,
+			uint8_t out[MIF_IKE_COOKIE_LEN]);
+
+/**
+ * Check a cookie returned by an initiator against the secret its version
+ * names (@p cur or @p prev, which may be NULL), in constant time.
+ * @return 0, or -EKEYREJECTED for a wrong, stale or malformed cookie.
+ */
+int mif_ike_cookie_check(const struct mif_ike_cookie_secret *cur,
+			 const struct mif_ike_cookie_secret *prev,
+			 const uint8_t *ni, size_t ni_len,
+			 const struct mif_addr *ip, uint64_t spi_i,
+			 const uint8_t *cookie, size_t len);
+
 /** A Diffie-Hellman private key. */
 struct mif_ike_dh;
 

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/addr.h"
 #include "control/ike_auth.h"
 #include "control/ike_crypto.h"
 #include "control/ike_msg.h"
@@ -72,6 +73,8 @@ static const char py_ref[] =
 	"if m=='modp':\n"
 	"  p,x,y=[int.from_bytes(v,'big') for v in b]\n"
 	"  r=pow(2,x,p).to_bytes(256,'big')+pow(y,x,p).to_bytes(256,'big')\n"
+	"if m=='sha1': r=hashlib.sha1(b[0]).digest()\n"
+	"if m=='mac': r=prf(h,b[0],b[1])\n"
 	"print(r.hex())\n";
 
 /* Run the reference with @args (space separated) and decode its output. */
@@ -799,6 +802,78 @@ test_auth_psk(void)
 	CHECK_EQ(mif_ike_auth_octets(&w, &in), -ENOSPC);
 }
 
+/* NAT detection: SHA-1(SPIi | SPIr | IP | port), IPv4 and IPv6. */
+static void
+test_natd(void)
+{
+	static const char *addrs[2] = { "192.0.2.7", "2001:db8::42" };
+	uint8_t out[MIF_IKE_NATD_LEN], want[32];
+	char args[512];
+	struct mif_addr a;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		CHECK_EQ(mif_addr_parse(addrs[i], &a), 0);
+		CHECK_EQ(mif_ike_natd_hash(0x0102030405060708ULL, 0, &a, 4500,
+					   out), 0);
+		snprintf(args, sizeof(args), "sha1 - 0 %s%s%s",
+			 "01020304050607080000000000000000",
+			 i == 0 ? "c0000207" : "20010db8000000000000000000000042",
+			 "1194");		/* port 4500 */
+		CHECK_EQ(py(args, want, sizeof(want)), 20);
+		CHECK_MEM(out, want, 20);
+	}
+	a.family = 0;
+	CHECK_EQ(mif_ike_natd_hash(1, 2, &a, 500, out), -EAFNOSUPPORT);
+}
+
+static void
+test_cookie(void)
+{
+	struct mif_ike_cookie_secret cur = { .version = 7 }, prev = {
+		.version = 6 };
+	uint8_t ni[32], c[MIF_IKE_COOKIE_LEN], want[64];
+	char hk[80], hn[80], args[512];
+	struct mif_addr a, b;
+
+	fill(cur.key, 32, 0x70);
+	fill(prev.key, 32, 0x60);
+	fill(ni, sizeof(ni), 0x30);
+	CHECK_EQ(mif_addr_parse("198.51.100.9", &a), 0);
+	CHECK_EQ(mif_addr_parse("198.51.100.10", &b), 0);
+	CHECK_EQ(mif_ike_cookie_make(&cur, ni, 32, &a, 0xabcdefULL, c), 0);
+	CHECK_EQ(c[0], 7);
+	tohex(cur.key, 32, hk);
+	tohex(ni, 32, hn);
+	snprintf(args, sizeof(args), "mac 256 0 %s %s%s%s", hk, hn,
+		 "c6336409", "0000000000abcdef");
+	CHECK_EQ(py(args, want, sizeof(want)), 32);
+	CHECK_MEM(c + 1, want, 32);
+
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 32, &a, 0xabcdefULL,
+				      c, sizeof(c)), 0);
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 32, &b, 0xabcdefULL,
+				      c, sizeof(c)), -EKEYREJECTED);
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 32, &a, 0xabcdeeULL,
+				      c, sizeof(c)), -EKEYREJECTED);
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 31, &a, 0xabcdefULL,
+				      c, sizeof(c)), -EKEYREJECTED);
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 32, &a, 0xabcdefULL,
+				      c, sizeof(c) - 1), -EKEYREJECTED);
+	c[32] ^= 1;
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 32, &a, 0xabcdefULL,
+				      c, sizeof(c)), -EKEYREJECTED);
+	/* Made with the previous secret: still good until it rotates out. */
+	CHECK_EQ(mif_ike_cookie_make(&prev, ni, 32, &a, 0xabcdefULL, c), 0);
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 32, &a, 0xabcdefULL,
+				      c, sizeof(c)), 0);
+	CHECK_EQ(mif_ike_cookie_check(&cur, NULL, ni, 32, &a, 0xabcdefULL,
+				      c, sizeof(c)), -EKEYREJECTED);
+	c[0] = 9;				/* unknown version */
+	CHECK_EQ(mif_ike_cookie_check(&cur, &prev, ni, 32, &a, 0xabcdefULL,
+				      c, sizeof(c)), -EKEYREJECTED);
+}
+
 int
 main(void)
 {
@@ -809,5 +884,7 @@ main(void)
 	test_dh_modp();
 	test_sk();
 	test_auth_psk();
+	test_natd();
+	test_cookie();
 	CHECK_DONE();
 }
