@@ -242,6 +242,8 @@ ESP_CASES = [
      True),
     ("cbc-sha256-6in4", "aes-cbc-128", KEY16, "", "hmac-sha256-128",
      SHA256K, "tunnel", True, False, False, 1, False),
+    ("gcm256-trans4-natt", "aes-gcm-256", KEY32, "0badcafe", None, "",
+     "transport", False, False, False, 1, True),
 ]
 
 ICV = {"hmac-sha1-96": (hashlib.sha1, 12), "hmac-sha256-128":
@@ -476,6 +478,25 @@ def test_tshark(tmp):
                   % (name, [r for r in rows if r[0] != "0"]))
 
 
+def test_natt_checksum(tmp):
+    """--natt-checksum compute over IPv4 fills in a valid checksum."""
+    out = os.path.join(tmp, "natt-csum.pcap")
+    if not run("gen_esp.py", "-o", out, "--spi", "0x4000", "--cipher",
+               "aes-gcm-128", "--key", KEY16, "--salt", "01020304",
+               "--outer-src", "198.51.100.2", "--outer-dst", "198.51.100.1",
+               "--natt", "--natt-checksum", "compute", "--natt-sport", 31000,
+               "--size", "64,1420", "--flows", 3):
+        return
+    pk = rdpcap(out)
+    check(len(pk) == 6 and all(p[UDP].chksum != 0 and p[UDP].sport == 31000
+                               and l4_ok(bytes(p[IP]), True) for p in pk),
+          "NAT-T computed IPv4 checksums")
+    run("gen_esp.py", "-o", out, "--spi", "0x4000", "--cipher",
+        "aes-gcm-128", "--key", KEY16, "--salt", "01020304", "--outer-src",
+        "2001:db8::2", "--outer-dst", "2001:db8::1", "--natt",
+        "--natt-checksum", "zero", expect=2)
+
+
 def test_multi_sa(tmp):
     out = os.path.join(tmp, "multi.pcap")
     if not run("gen_esp.py", "-o", out, "--spi", "0x3000", "--sas", 3,
@@ -502,6 +523,7 @@ def main():
         for case in ESP_CASES:
             test_esp_case(tmp, case)
         test_tshark(tmp)
+        test_natt_checksum(tmp)
         test_multi_sa(tmp)
     print("test_pcap_gen: %d checks, %d failed" % (checks, failures))
     return 1 if failures else 0
