@@ -14,6 +14,7 @@
 #include "control/ctl.h"
 #include "control/icmp.h"
 #include "control/resolve.h"
+#include "control/telemetry.h"
 #include "dataplane/neigh.h"
 #include "dataplane/port.h"
 #include "dataplane/punt.h"
@@ -184,6 +185,7 @@ mif_ctl_poll(void)
 	now = rte_get_tsc_cycles();
 	if (now >= next_tick) {
 		mif_resolve_timer(now);
+		mif_telemetry_link_check(now);
 		next_tick = now + mif_ctl.hz / CTL_TIMER_HZ;
 	}
 	if (mif_ctl.dump_requested) {

@@ -26,6 +26,7 @@
 #include "control/ctl.h"
 #include "control/eal_args.h"
 #include "control/ratelimit.h"
+#include "control/telemetry.h"
 #include "dataplane/neigh.h"
 #include "dataplane/port.h"
 #include "dataplane/punt.h"
@@ -307,6 +308,8 @@ main(int argc, char **argv)
 		teardown();
 		goto out;
 	}
+	/* Logged inside; the gateway forwards without telemetry. */
+	(void)mif_telemetry_init(&cfg);
 	MIF_LOG(main, NOTICE, "running: %u ports, %u workers",
 		mif_n_ports, cfg.n_workers);
 	mif_ctl_run();
