@@ -35,6 +35,7 @@ const char *const mif_ctl_event_names[MIF_CTL_MAX] = {
 	[MIF_CTL_NS_SENT] = "ns_sent",
 	[MIF_CTL_NEIGH_LEARNED] = "neigh_learned",
 	[MIF_CTL_NEIGH_EXPIRED] = "neigh_expired",
+	[MIF_CTL_NEIGH_LOST] = "neigh_lost",
 	[MIF_CTL_ECHO_REPLY_SENT] = "echo_reply_sent",
 	[MIF_CTL_ICMP_ERROR_SENT] = "icmp_error_sent",
 	[MIF_CTL_ICMP_RATE_LIMITED] = "icmp_rate_limited",

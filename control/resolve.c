@@ -177,14 +177,23 @@ mif_resolve_timer(uint64_t now)
 				entry_remove(s, true);
 			break;
 		case MIF_NEIGH_REACHABLE:
-			/* Not confirmed for neigh_timeout: ask again while
-			 * workers keep using the MAC, so busy flows never
-			 * wait; forget it only when it stops answering. */
+			/* Not confirmed for neigh_timeout: STALE, asked
+			 * again while workers keep using the MAC, so busy
+			 * flows never wait for a new resolution. */
+			mif_neigh_set(t, idx, (t->word[idx] &
+				      MIF_NEIGH_MAC_MASK) |
+				      ((uint64_t)MIF_NEIGH_STALE <<
+				       MIF_NEIGH_STATE_SHIFT));
+			mif_ctl.cnt->ctl[MIF_CTL_NEIGH_EXPIRED]++;
+			s->tries = 0;
+			solicit(s);
+			break;
+		case MIF_NEIGH_STALE:
 			if (s->tries < MIF_RESOLVE_TRIES) {
 				solicit(s);
 				break;
 			}
-			mif_ctl.cnt->ctl[MIF_CTL_NEIGH_EXPIRED]++;
+			mif_ctl.cnt->ctl[MIF_CTL_NEIGH_LOST]++;
 			entry_remove(s, false);
 			break;
 		case MIF_NEIGH_STATIC:

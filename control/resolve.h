@@ -9,9 +9,10 @@
  * MIF_RESOLVE_TRIES solicitations a second apart; when it answers, the
  * queue is sent; when it does not, the queue is dropped (counted as
  * neigh_unresolved, each with an ICMP unreachable) and the entry
- * removed. A learned entry not confirmed for neigh_timeout seconds is
- * asked again (up to MIF_RESOLVE_TRIES times, while workers go on using
- * its MAC) and removed when it does not answer; static ones never are.
+ * removed. A learned entry not confirmed for neigh_timeout seconds
+ * expires to STALE: workers go on using its MAC while it is asked again
+ * (up to MIF_RESOLVE_TRIES times); an answer makes it REACHABLE, silence
+ * removes it. Static entries never expire.
  */
 
 #include <stdbool.h>

@@ -39,6 +39,7 @@ enum mif_neigh_state {
 	MIF_NEIGH_INCOMPLETE = 0,	/**< resolving: no MAC yet */
 	MIF_NEIGH_REACHABLE,		/**< learned; ages out */
 	MIF_NEIGH_STATIC,		/**< from the configuration */
+	MIF_NEIGH_STALE,		/**< aged out, MAC still used, asked again */
 };
 
 struct mif_neigh_key {

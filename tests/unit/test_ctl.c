@@ -417,37 +417,52 @@ test_resolve_ok(void)
 	CHECK_EQ(rte_ring_count(txr[1][0]), 1);
 }
 
-/* A learned neighbour not confirmed for neigh_timeout (300 s) is asked
- * again while workers keep using it, and forgotten when it is silent. */
+/* A learned neighbour not confirmed for neigh_timeout (300 s) turns
+ * STALE: asked again while workers keep using it, removed when silent. */
+static uint64_t
+ctl_count(enum mif_ctl_event ev)
+{
+	struct mif_counters s;
+
+	mif_counters_sum(&s);
+	return s.ctl[ev];
+}
+
 static void
 test_refresh(void)
 {
 	uint64_t now = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
+	uint64_t expired = ctl_count(MIF_CTL_NEIGH_EXPIRED);
+	uint64_t lost = ctl_count(MIF_CTL_NEIGH_LOST);
 	struct mif_addr a = A("198.51.100.7");
 	struct rte_ether_addr mac;
 	struct mif_neigh_key k;
-	struct mif_counters s;
-	uint64_t expired;
-	int i;
+	int slot, i;
 
 	mif_neigh_key_make(&k, &a, 1);
+	slot = mif_neigh_find(mif_state.neigh, &k);
 	CHECK(mif_neigh_lookup(mif_state.neigh, &k, &mac));
 	mif_resolve_timer(now + 299 * hz);
 	CHECK_EQ(drain(1), 0);
 	mif_resolve_timer(now + 301 * hz);
 	CHECK_EQ(drain(1), 1);				/* a probe */
+	CHECK_EQ(mif_neigh_state_get(mif_state.neigh, slot), MIF_NEIGH_STALE);
 	CHECK(mif_neigh_lookup(mif_state.neigh, &k, &mac));
+	CHECK(rte_is_same_ether_addr(&mac, &mac_far));
+	/* 198.51.100.7 and 192.0.2.2 (from test_arp) both aged out. */
+	CHECK_EQ(ctl_count(MIF_CTL_NEIGH_EXPIRED), expired + 2);
 
-	/* It answers: good for another 300 s. */
+	/* It answers: REACHABLE for another 300 s. */
 	feed(arp_frame(RTE_ARP_OP_REPLY, &mac_far, "198.51.100.7",
 		       "198.51.100.1", &mif_ports[1].mac), 1);
+	CHECK_EQ(mif_neigh_state_get(mif_state.neigh, slot),
+		 MIF_NEIGH_REACHABLE);
 	now = rte_get_tsc_cycles();
 	mif_resolve_timer(now + 299 * hz);
 	CHECK_EQ(drain(1), 0);
 
-	/* Silent: three probes a second apart, then gone. */
-	mif_counters_sum(&s);
-	expired = s.ctl[MIF_CTL_NEIGH_EXPIRED];
+	/* Silent: three probes a second apart, usable all along, then
+	 * gone. */
 	for (i = 0; i < 3; i++) {
 		mif_resolve_timer(now + (301 + i * 2) * hz);
 		CHECK_EQ(drain(1), 1);
@@ -456,10 +471,9 @@ test_refresh(void)
 	mif_resolve_timer(now + 310 * hz);
 	CHECK_EQ(drain(1), 0);
 	CHECK(!mif_neigh_lookup(mif_state.neigh, &k, &mac));
-	/* 192.0.2.2 (from test_arp) was just as silent on port 0. */
-	mif_counters_sum(&s);
-	CHECK_EQ(s.ctl[MIF_CTL_NEIGH_EXPIRED], expired + 2);
-	CHECK_EQ(drain(0), 3);
+	CHECK_EQ(ctl_count(MIF_CTL_NEIGH_EXPIRED), expired + 3);
+	CHECK_EQ(ctl_count(MIF_CTL_NEIGH_LOST), lost + 2);
+	CHECK_EQ(drain(0), 3);			/* 192.0.2.2's probes */
 
 	/* Later cases send to 192.0.2.2: let it introduce itself again. */
 	feed(arp_frame(RTE_ARP_OP_REQUEST, &mac_peer, "192.0.2.2",
