@@ -358,9 +358,8 @@ mif_spd_sel_validate(const struct mif_spd_sel *s)
 	uint8_t f = s->src.addr.family;
 
 	if ((f != AF_INET && f != AF_INET6) || s->dst.addr.family != f) {
-		MIF_LOG(dp, DEBUG, "selector: families %u/%u, need one of "
-			"AF_INET/AF_INET6 on both sides", f,
-			s->dst.addr.family);
+		MIF_LOG(dp, DEBUG, "selector: families %u/%u, need AF_INET or AF_INET6 on both sides",
+			f, s->dst.addr.family);
 		return -EINVAL;
 	}
 	if (s->src.len > family_bits(f) || s->dst.len > family_bits(f)) {
@@ -378,8 +377,8 @@ mif_spd_sel_validate(const struct mif_spd_sel *s)
 		return -EINVAL;
 	}
 	if (!sel_ports_any(s) && !proto_has_ports(s->proto)) {
-		MIF_LOG(dp, DEBUG, "selector: port range with protocol %u, "
-			"which has no ports", s->proto);
+		MIF_LOG(dp, DEBUG, "selector: port range with protocol %u, which has no ports",
+			s->proto);
 		return -EINVAL;
 	}
 	return 0;
@@ -411,38 +410,38 @@ rule_validate(const struct mif_spd_rule *r)
 struct mif_spd *
 mif_spd_create(const struct mif_spd_params *p)
 {
+	const char *name = p->name != NULL ? p->name : "?";
 	struct mif_spd *spd;
 
 	if (p->dir != MIF_SPD_DIR_OUT && p->dir != MIF_SPD_DIR_IN) {
-		MIF_LOG(dp, ERR, "spd %s: unknown direction %d", p->name,
+		MIF_LOG(dp, ERR, "spd %s: unknown direction %d", name,
 			(int)p->dir);
 		return NULL;
 	}
 	if (p->def_action != MIF_SPD_DISCARD &&
 	    p->def_action != MIF_SPD_BYPASS) {
 		MIF_LOG(dp, ERR, "spd %s: default action must be discard or bypass",
-			p->name);
+			name);
 		return NULL;
 	}
 	/* RFC 4301 5.2: unprotected-side traffic matching nothing is
 	 * dropped; the gateway fails closed. */
 	if (p->dir == MIF_SPD_DIR_IN && p->def_action != MIF_SPD_DISCARD) {
 		MIF_LOG(dp, ERR, "spd %s: inbound default action must be discard",
-			p->name);
+			name);
 		return NULL;
 	}
 	spd = rte_zmalloc_socket("mif_spd", sizeof(*spd), RTE_CACHE_LINE_SIZE,
 				 p->socket_id);
 	if (spd == NULL) {
-		MIF_LOG(dp, ERR, "spd %s: out of memory", p->name);
+		MIF_LOG(dp, ERR, "spd %s: out of memory", name);
 		return NULL;
 	}
 	spd->dir = p->dir;
 	spd->def_action = p->def_action;
 	spd->socket_id = p->socket_id;
 	spd->id = __atomic_fetch_add(&spd_next_id, 1, __ATOMIC_RELAXED);
-	snprintf(spd->name, sizeof(spd->name), "%s",
-		 p->name != NULL ? p->name : "?");
+	snprintf(spd->name, sizeof(spd->name), "%s", name);
 	return spd;
 }
 
