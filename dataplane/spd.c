@@ -792,6 +792,10 @@ out:
 	return rc;
 }
 
+/* XXX(#3): every policy change rebuilds all tries from scratch, which
+ * takes seconds of control-thread time at 50k rules (docs/spd.md);
+ * policies installed per CHILD_SA by IKE will need an incremental layer
+ * on top of a static base. */
 int
 mif_spd_build(struct mif_spd *spd)
 {
