@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/types.h>
+
 #include "common/wr.h"
 
 /** The inputs of one side's signed octets. */
@@ -51,5 +53,44 @@ int mif_ike_auth_psk(const struct mif_ike_auth_in *in, const uint8_t *psk,
 int mif_ike_auth_psk_verify(const struct mif_ike_auth_in *in,
 			    const uint8_t *psk, size_t psk_len,
 			    const uint8_t *auth, size_t auth_len);
+
+/** Hash algorithms of SIGNATURE_HASH_ALGORITHMS (RFC 7427 3). */
+enum {
+	MIF_IKE_HASH_SHA1 = 1,
+	MIF_IKE_HASH_SHA2_256 = 2,
+	MIF_IKE_HASH_SHA2_384 = 3,
+	MIF_IKE_HASH_SHA2_512 = 4,
+};
+
+/** Largest signature AUTH data: length, AlgorithmIdentifier, and an RSA
+ * 4096 signature. */
+#define MIF_IKE_SIG_MAX		(1 + 15 + 512)
+
+/**
+ * Digital Signature AUTH data (RFC 7427 3, auth method 14) over the
+ * signed octets: the AlgorithmIdentifier's length, its DER encoding,
+ * then the signature. RSA keys sign with PKCS#1 v1.5, EC keys with ECDSA
+ * (DER signature); @p hash is MIF_IKE_HASH_SHA2_*.
+ * @return 0, -ENOTSUP (key type or hash), -ENOSPC, -EIO.
+ */
+int mif_ike_auth_sig_sign(EVP_PKEY *key, uint16_t hash, const uint8_t *octets,
+			  size_t olen, uint8_t *out, size_t cap,
+			  size_t *out_len);
+
+/**
+ * Verify received Digital Signature AUTH data with the peer's public key.
+ * The AlgorithmIdentifier must be one of the supported ones and match
+ * the key type.
+ * @return 0; -EBADMSG (malformed); -ENOTSUP (unknown algorithm);
+ *   -EKEYREJECTED (wrong key type or the signature does not verify).
+ */
+int mif_ike_auth_sig_verify(EVP_PKEY *key, const uint8_t *auth, size_t len,
+			    const uint8_t *octets, size_t olen);
+
+/**
+ * SIGNATURE_HASH_ALGORITHMS notify data: the hashes we verify, 2 bytes
+ * each. @return 0 or -ENOSPC.
+ */
+int mif_ike_auth_sig_hashes_build(struct mif_wr *w);
 
 #endif

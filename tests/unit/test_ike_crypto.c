@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/x509.h>
 
 #include "common/addr.h"
 #include "control/ike_auth.h"
@@ -74,6 +75,16 @@ static const char py_ref[] =
 	"  p,x,y=[int.from_bytes(v,'big') for v in b]\n"
 	"  r=pow(2,x,p).to_bytes(256,'big')+pow(y,x,p).to_bytes(256,'big')\n"
 	"if m=='sha1': r=hashlib.sha1(b[0]).digest()\n"
+	"if m=='sigok':\n"
+	"  from cryptography.hazmat.primitives import hashes, serialization\n"
+	"  from cryptography.hazmat.primitives.asymmetric import ec, padding\n"
+	"  k=serialization.load_der_public_key(b[0])\n"
+	"  hh={'256':hashes.SHA256(),'384':hashes.SHA384(),"
+	"'512':hashes.SHA512()}[h]\n"
+	"  if isinstance(k, ec.EllipticCurvePublicKey):\n"
+	"    k.verify(b[2],b[1],ec.ECDSA(hh))\n"
+	"  else: k.verify(b[2],b[1],padding.PKCS1v15(),hh)\n"
+	"  r=b'\\x01'\n"
 	"if m=='mac': r=prf(h,b[0],b[1])\n"
 	"print(r.hex())\n";
 
@@ -874,6 +885,102 @@ test_cookie(void)
 				      c, sizeof(c)), -EKEYREJECTED);
 }
 
+/* RFC 7427 signature AUTH: sign with each key type and hash, check the
+ * AlgorithmIdentifier against RFC 7427 Appendix A, verify ours and
+ * python's (cryptography), then the rejections. */
+static void
+sig_case(EVP_PKEY *key, uint16_t hash, const char *h, const char *algid)
+{
+	static uint8_t octets[700], auth[MIF_IKE_SIG_MAX], der[1024];
+	static char args[8192], hd[2100], ho[1500], hs[1100];
+	uint8_t want[32], *p = der;
+	size_t n, alen;
+	int dlen;
+
+	fill(octets, sizeof(octets), (uint8_t)hash);
+	CHECK_EQ(mif_ike_auth_sig_sign(key, hash, octets, sizeof(octets),
+				       auth, sizeof(auth), &n), 0);
+	alen = unhex(algid, want, sizeof(want));
+	CHECK_EQ(auth[0], alen);
+	CHECK_MEM(auth + 1, want, alen);
+	CHECK_EQ(mif_ike_auth_sig_verify(key, auth, n, octets,
+					 sizeof(octets)), 0);
+
+	/* An independent verifier accepts it. */
+	dlen = i2d_PUBKEY(key, &p);
+	CHECK(dlen > 0 && dlen < (int)sizeof(der));
+	tohex(der, (size_t)dlen, hd);
+	tohex(octets, sizeof(octets), ho);
+	tohex(auth + 1 + alen, n - 1 - alen, hs);
+	snprintf(args, sizeof(args), "sigok %s 0 %s %s %s", h, hd, ho, hs);
+	CHECK_EQ(py(args, want, sizeof(want)), 1);
+	CHECK_EQ(want[0], 1);
+
+	/* Other octets, a flipped signature bit, a cut signature. */
+	octets[5] ^= 1;
+	CHECK_EQ(mif_ike_auth_sig_verify(key, auth, n, octets,
+					 sizeof(octets)), -EKEYREJECTED);
+	octets[5] ^= 1;
+	auth[n - 1] ^= 1;
+	CHECK_EQ(mif_ike_auth_sig_verify(key, auth, n, octets,
+					 sizeof(octets)), -EKEYREJECTED);
+	auth[n - 1] ^= 1;
+	CHECK_EQ(mif_ike_auth_sig_verify(key, auth, n - 8, octets,
+					 sizeof(octets)), -EKEYREJECTED);
+	/* Length byte past the data, no signature, unknown algorithm. */
+	CHECK_EQ(mif_ike_auth_sig_verify(key, auth, alen, octets,
+					 sizeof(octets)), -EBADMSG);
+	CHECK_EQ(mif_ike_auth_sig_verify(key, auth, 1 + alen, octets,
+					 sizeof(octets)), -EBADMSG);
+	auth[alen] ^= 0x01;			/* last byte of the OID/NULL */
+	CHECK(mif_ike_auth_sig_verify(key, auth, n, octets,
+				      sizeof(octets)) < 0);
+	auth[alen] ^= 0x01;
+	CHECK_EQ(mif_ike_auth_sig_sign(key, hash, octets, sizeof(octets),
+				       auth, 40, &n), -ENOSPC);
+}
+
+static void
+test_auth_sig(void)
+{
+	EVP_PKEY *ec256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	EVP_PKEY *ec384 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	static uint8_t auth[MIF_IKE_SIG_MAX];
+	uint8_t hashes[8];
+	struct mif_wr w;
+	size_t n;
+
+	CHECK(ec256 != NULL && ec384 != NULL && rsa != NULL);
+	/* RFC 7427 Appendix A: ecdsa-with-sha256/384,
+	 * sha256/512WithRSAEncryption. */
+	sig_case(ec256, MIF_IKE_HASH_SHA2_256, "256",
+		 "300a06082a8648ce3d040302");
+	sig_case(ec384, MIF_IKE_HASH_SHA2_384, "384",
+		 "300a06082a8648ce3d040303");
+	sig_case(rsa, MIF_IKE_HASH_SHA2_256, "256",
+		 "300d06092a864886f70d01010b0500");
+	sig_case(rsa, MIF_IKE_HASH_SHA2_512, "512",
+		 "300d06092a864886f70d01010d0500");
+
+	/* An ECDSA signature is refused for an RSA key, and SHA-1 is not
+	 * offered. */
+	CHECK_EQ(mif_ike_auth_sig_sign(ec256, MIF_IKE_HASH_SHA2_256,
+				       hashes, 8, auth, sizeof(auth), &n), 0);
+	CHECK_EQ(mif_ike_auth_sig_verify(rsa, auth, n, hashes, 8),
+		 -EKEYREJECTED);
+	CHECK_EQ(mif_ike_auth_sig_sign(ec256, MIF_IKE_HASH_SHA1, hashes, 8,
+				       auth, sizeof(auth), &n), -ENOTSUP);
+
+	mif_wr_init(&w, hashes, sizeof(hashes));
+	CHECK_EQ(mif_ike_auth_sig_hashes_build(&w), 0);
+	CHECK_EQ(w.len, 6);
+	CHECK_MEM(hashes, "\x00\x02\x00\x03\x00\x04", 6);
+	EVP_PKEY_free(ec256);
+	EVP_PKEY_free(ec384);
+	EVP_PKEY_free(rsa);
+}
+
 int
 main(void)
 {
@@ -886,5 +993,6 @@ main(void)
 	test_auth_psk();
 	test_natd();
 	test_cookie();
+	test_auth_sig();
 	CHECK_DONE();
 }
