@@ -7,8 +7,8 @@ sent and the rate seen on the return port.
 Topology (two boxes, see pktgen-scripts/README.md):
     pktgen port TX_PORT (0) ---> mifgw "lan"  (protected)
     pktgen port RX_PORT (1) <--- mifgw "wan"  (unprotected)
-mifgw runs config/lab-clear.cfg (or config/lab-esp.cfg: RX then counts the
-ESP frames mifgw sends).
+mifgw runs config/lab-clear.cfg (or config/lab-esp.cfg once it carries the
+README's SA pair: RX then counts the ESP frames mifgw sends).
 
 Traffic: pktgen's range mode steps frame sizes evenly between a minimum
 and a maximum and cannot weight them, so the mix comes from a pcap made by

@@ -7,8 +7,9 @@ the rate seen on the return port.
 Topology (two boxes, see pktgen-scripts/README.md):
     pktgen port TX_PORT (0) ---> mifgw "lan"  (protected)
     pktgen port RX_PORT (1) <--- mifgw "wan"  (unprotected)
-mifgw runs config/lab-clear.cfg (plain routing: frames come back clear) or
-config/lab-esp.cfg (frames come back as ESP, so RX counts ESP frames).
+mifgw runs config/lab-clear.cfg (plain routing: frames come back clear),
+or config/lab-esp.cfg once it carries the README's SA pair (frames then
+come back as ESP, and RX counts ESP frames and bytes).
 
 Traffic: pktgen's range mode on TX_PORT. Each packet steps the source
 address over N_SRC_IPS addresses from SRC_IP and the source port over
