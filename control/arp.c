@@ -106,9 +106,13 @@ mif_arp_input(struct rte_mbuf *m, uint16_t port)
 	struct arp_msg a;
 	bool for_us;
 
-	if (arp_parse(m, &a) != 0 || rte_is_multicast_ether_addr(&a.sha) ||
+	if (arp_parse(m, &a) != 0) {
+		mif_ctl_bad(m, port, "arp: truncated, or not Ethernet/IPv4");
+		return;
+	}
+	if (rte_is_multicast_ether_addr(&a.sha) ||
 	    (a.spa.v4 == 0 && a.op != RTE_ARP_OP_REQUEST)) {
-		mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+		mif_ctl_bad(m, port, "arp: multicast or zero sender");
 		return;
 	}
 	for_us = mif_port_has_addr(p, &a.tpa);

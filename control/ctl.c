@@ -33,6 +33,27 @@ mif_ctl_drop(struct rte_mbuf *m, enum mif_drop why)
 	rte_pktmbuf_free(m);
 }
 
+void
+mif_ctl_bad(struct rte_mbuf *m, uint16_t port, const char *what)
+{
+	uint32_t len = m->pkt_len;
+
+	mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+	if (!rte_log_can_log(mif_logtype_ctl, RTE_LOG_DEBUG))
+		return;
+	if (!mif_ratelimit_take(&mif_ctl.log_rl, rte_get_tsc_cycles())) {
+		mif_ctl.log_suppressed++;
+		return;
+	}
+	if (mif_ctl.log_suppressed > 0) {
+		MIF_LOG(ctl, DEBUG, "%" PRIu64 " lines about bad input suppressed",
+			mif_ctl.log_suppressed);
+		mif_ctl.log_suppressed = 0;
+	}
+	MIF_LOG(ctl, DEBUG, "port %s: %s (%u bytes): dropped",
+		port < mif_n_ports ? mif_ports[port].name : "?", what, len);
+}
+
 struct rte_mbuf *
 mif_ctl_alloc(void)
 {
@@ -127,7 +148,7 @@ ctl_punt_input(struct rte_mbuf *m)
 
 	/* Parsers below read the first segment only. */
 	if (rte_pktmbuf_linearize(m) != 0 || pm->in_port >= mif_n_ports) {
-		mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+		mif_ctl_bad(m, pm->in_port, "cannot linearize, or unknown port");
 		return;
 	}
 	switch (pm->reason) {
@@ -153,7 +174,7 @@ ctl_punt_input(struct rte_mbuf *m)
 		mif_ctl_ip_output(m);
 		break;
 	default:
-		mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+		mif_ctl_bad(m, pm->in_port, "unknown punt reason");
 		break;
 	}
 }
@@ -214,6 +235,9 @@ mif_ctl_init(const struct mif_cfg *cfg, struct rte_mempool *pool)
 	/* A second's worth of errors may go at once, then icmp_rate/s. */
 	mif_ratelimit_init(&mif_ctl.icmp_rl, cfg->icmp_rate, burst,
 			   mif_ctl.hz, rte_get_tsc_cycles());
+	/* STYLE.md: a burst of 5 lines, then 1 a second. */
+	mif_ratelimit_init(&mif_ctl.log_rl, 1, 5, mif_ctl.hz,
+			   rte_get_tsc_cycles());
 	return mif_resolve_init(cfg);
 }
 

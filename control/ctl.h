@@ -22,6 +22,8 @@ struct mif_ctl {
 	struct mif_counters *cnt;	/**< the main lcore's block */
 	struct rte_mempool *pool;
 	struct mif_ratelimit icmp_rl;	/**< all ICMP errors share it */
+	struct mif_ratelimit log_rl;	/**< DEBUG lines about bad input */
+	uint64_t log_suppressed;
 	uint64_t hz;
 	volatile int dump_requested;	/**< set from SIGUSR1 */
 };
@@ -48,6 +50,13 @@ void mif_ctl_counters_print(void);
 
 /** Drop @p m and count @p why on the control lcore. */
 void mif_ctl_drop(struct rte_mbuf *m, enum mif_drop why);
+
+/**
+ * Drop malformed input @p m (counted as ctl_bad) with a DEBUG line
+ * saying @p what was wrong; at most 5 lines, then 1 a second, and the
+ * next line tells how many were suppressed.
+ */
+void mif_ctl_bad(struct rte_mbuf *m, uint16_t port, const char *what);
 
 /** Send a complete frame (starting at Ethernet) on port index @p port. */
 void mif_ctl_tx(uint16_t port, struct rte_mbuf *m);

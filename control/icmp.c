@@ -243,7 +243,6 @@ mif_icmp4_local_input(struct rte_mbuf *m, uint16_t port)
 	uint32_t len = m->data_len - m->l3_len;
 	uint8_t *icmp = rte_pktmbuf_mtod_offset(m, uint8_t *, m->l3_len);
 
-	RTE_SET_USED(port);
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		icmp_error(m, ICMP4_UNREACH, ICMP4_UNREACH_PORT, 0);
 		goto unhandled;
@@ -251,7 +250,7 @@ mif_icmp4_local_input(struct rte_mbuf *m, uint16_t port)
 	if (ip->next_proto_id != IPPROTO_ICMP)
 		goto unhandled;
 	if (len < ICMP_HDR_LEN || rte_raw_cksum(icmp, len) != 0xffff) {
-		mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+		mif_ctl_bad(m, port, "icmp: truncated or bad checksum");
 		return;
 	}
 	if (icmp[0] == RTE_IP_ICMP_ECHO_REQUEST && icmp[1] == 0) {
@@ -306,7 +305,7 @@ mif_icmp6_local_input(struct rte_mbuf *m, uint16_t port)
 	if (ip->proto != IPPROTO_ICMPV6)
 		goto unhandled;
 	if (len < ICMP_HDR_LEN || rte_ipv6_udptcp_cksum_verify(ip, icmp) != 0) {
-		mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+		mif_ctl_bad(m, port, "icmpv6: truncated or bad checksum");
 		return;
 	}
 	if (icmp[0] == ICMP6_ECHO_REQUEST && icmp[1] == 0) {

@@ -210,7 +210,7 @@ nd_ns_input(struct rte_mbuf *m, uint16_t port, const struct nd_msg *nd)
 	rte_pktmbuf_free(m);
 	return;
 bad:
-	mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+	mif_ctl_bad(m, port, "nd: source link-layer option from ::");
 }
 
 void
@@ -224,7 +224,7 @@ mif_nd_input(struct rte_mbuf *m, uint16_t port, uint8_t type)
 		return;
 	}
 	if (nd_parse(m, &nd) != 0) {
-		mif_ctl_drop(m, MIF_DROP_CTL_BAD);
+		mif_ctl_bad(m, port, "nd: hop limit not 255, truncated, bad code, multicast target or bad option");
 		return;
 	}
 	if (type == MIF_ND_NEIGH_SOLICIT) {
