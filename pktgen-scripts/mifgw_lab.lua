@@ -28,6 +28,7 @@ CSV line starting with "RESULT," so a log can be grepped into a table:
 local M = {}
 
 M.FCS = 4
+M.PKTGEN_MIN_V6 = 74    -- pktgen raises smaller IPv6 frames to this
 M.L1_EXTRA = 24         -- FCS 4 + preamble and SFD 8 + inter-frame gap 12
 M.POLL_MS = 10          -- how often next_tick() looks at the counters
 M.TICK_TIMEOUT_MS = 2500

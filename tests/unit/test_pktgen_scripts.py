@@ -439,6 +439,16 @@ def sim_checks(lua, tmp):
             check(t and u and t[5] == u[5] and int(t[5]) > 10000000,
                   "clear_sizes %d: totals %s/%s" % (size, t, u))
 
+        rows, out = run_sim(lua, sim, "clear_sizes.lua", shape, [
+            ("local IPV6 = false", "local IPV6 = true"),
+            ('SRC_IP = "10.100.0.1"', 'SRC_IP = "2001:db8:100::1"'),
+            ('DST_IP = "10.200.0.1"', 'DST_IP = "2001:db8:200::1"'),
+        ], tmp)
+        check(result(rows, "74", 0, "tx") is not None and
+              result(rows, "64", 0, "tx") is None and
+              result(rows, "1420", 1, "rx") is not None,
+              "clear_sizes IPv6: 64 measured as pktgen's 74-byte minimum")
+
         rows, out = run_sim(lua, sim, "clear_imix.lua", shape)
         r = result(rows, "imix", 1, "rx")
         check(r is not None and near(float(r[8]), 326 * 8e-3),
