@@ -17,20 +17,22 @@
 #define LOOKUP_MAX	64
 
 struct mif_sad {
-	struct rte_hash *h;
+	struct rte_hash *h;		/* inbound: SPI (+ destination) */
+	struct rte_hash *out;		/* outbound: the SA's id */
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_rcu_qsbr_dq *dq;
 	struct rte_ring *ev;
 	uint32_t n_in;
+	uint32_t n_out;
 	uint32_t n_dst;			/* SAs keyed with a destination */
 	uint32_t max;
 };
 
-/* A deferred free: the SA and, for inbound, its hash key slot. */
+/* A deferred free: the SA and its key slot in one of the hashes. */
 struct deferred {
 	struct mif_sa *sa;
-	int32_t pos;			/* -1 for outbound */
-	uint32_t pad;
+	int32_t pos;			/* -1: no slot */
+	uint32_t outbound;		/* slot is in sad->out */
 };
 
 static void
@@ -56,7 +58,9 @@ free_deferred(void *p, void *e, unsigned int n)
 
 	for (i = 0; i < n; i++) {
 		if (d[i].pos >= 0)
-			rte_hash_free_key_with_position(sad->h, d[i].pos);
+			rte_hash_free_key_with_position(d[i].outbound ?
+							sad->out : sad->h,
+							d[i].pos);
 		mif_sa_destroy(d[i].sa);
 	}
 }
@@ -78,7 +82,7 @@ sad_alloc(struct mif_sad *sad, const char *name, int socket)
 			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_rcu_qsbr_dq_parameters dp = {
-		.size = sad->max,
+		.size = 2 * sad->max,
 		.esize = sizeof(struct deferred),
 		.trigger_reclaim_limit = 32,
 		.max_reclaim_size = 256,
@@ -91,6 +95,11 @@ sad_alloc(struct mif_sad *sad, const char *name, int socket)
 	snprintf(n, sizeof(n), "sad_%s", name);
 	hp.name = n;
 	if ((sad->h = rte_hash_create(&hp)) == NULL)
+		return -rte_errno;
+	snprintf(n, sizeof(n), "sado_%s", name);
+	hp.name = n;
+	hp.key_len = sizeof(uint32_t);
+	if ((sad->out = rte_hash_create(&hp)) == NULL)
 		return -rte_errno;
 	snprintf(n, sizeof(n), "sadq_%s", name);
 	dp.name = n;
@@ -150,35 +159,60 @@ mif_sad_destroy(struct mif_sad *sad)
 			mif_sa_destroy(data);
 		rte_hash_free(sad->h);
 	}
+	if (sad->out != NULL) {
+		it = 0;
+		while (rte_hash_iterate(sad->out, &key, &data, &it) >= 0)
+			mif_sa_destroy(data);
+		rte_hash_free(sad->out);
+	}
 	rte_ring_free(sad->ev);
 	rte_free(sad);
+}
+
+/* Insert, taking back slots of deleted entries whose grace period is
+ * over; when the table is still full, wait for the workers (control
+ * thread only, bounded by one loop of every worker) and retry once. */
+static int
+insert(struct mif_sad *sad, struct rte_hash *h, const void *k,
+       struct mif_sa *sa)
+{
+	int rc;
+
+	rte_rcu_qsbr_dq_reclaim(sad->dq, 256, NULL, NULL, NULL);
+	rc = rte_hash_add_key_data(h, k, sa);
+	if (rc == -ENOSPC) {
+		rte_rcu_qsbr_synchronize(sad->qsbr, RTE_QSBR_THRID_INVALID);
+		mif_sad_reclaim(sad);
+		rc = rte_hash_add_key_data(h, k, sa);
+	}
+	return rc;
 }
 
 int
 mif_sad_add(struct mif_sad *sad, struct mif_sa *sa)
 {
 	struct mif_sad_key k;
+	uint32_t id;
 	int rc;
 
-	sa->ev_ring = sad->ev;
-	if (sa->dir != MIF_SA_DIR_IN)
+	if (sa->dir == MIF_SA_DIR_OUT) {
+		if (sa->id > UINT32_MAX)
+			return -ERANGE;
+		id = (uint32_t)sa->id;
+		if (rte_hash_lookup(sad->out, &id) >= 0)
+			return -EEXIST;
+		if ((rc = insert(sad, sad->out, &id, sa)) != 0)
+			return rc;
+		sa->ev_ring = sad->ev;
+		sad->n_out++;
 		return 0;
+	}
 	key_of(sa, &k);
 	if (rte_hash_lookup(sad->h, &k) >= 0)
 		return -EEXIST;
-	/* Deleted entries hold their key slots until their grace period
-	 * ends: take back what is due, and when the table is still full,
-	 * wait for the workers (control thread only, bounded by one loop
-	 * of every worker) and retry once. */
-	rte_rcu_qsbr_dq_reclaim(sad->dq, 256, NULL, NULL, NULL);
-	rc = rte_hash_add_key_data(sad->h, &k, sa);
-	if (rc == -ENOSPC) {
-		rte_rcu_qsbr_synchronize(sad->qsbr, RTE_QSBR_THRID_INVALID);
-		mif_sad_reclaim(sad);
-		rc = rte_hash_add_key_data(sad->h, &k, sa);
-	}
-	if (rc != 0)
+	if ((rc = insert(sad, sad->h, &k, sa)) != 0)
 		return rc;
+	sa->ev_ring = sad->ev;
 	sad->n_in++;
 	if (sa->match_dst)
 		sad->n_dst++;
@@ -189,11 +223,23 @@ int
 mif_sad_del(struct mif_sad *sad, struct mif_sa *sa)
 {
 	struct deferred d = { .sa = sa, .pos = -1 };
+	uint32_t id = (uint32_t)sa->id;
 	struct mif_sad_key k;
+	void *cur = NULL;
 	int32_t pos;
 
-	if (sa->dir == MIF_SA_DIR_IN) {
+	if (sa->dir == MIF_SA_DIR_OUT) {
+		/* Only the SA that holds the key may remove it. */
+		if (sa->id > UINT32_MAX ||
+		    rte_hash_lookup_data(sad->out, &id, &cur) < 0 || cur != sa)
+			return -ENOENT;
+		d.pos = rte_hash_del_key(sad->out, &id);
+		d.outbound = 1;
+		sad->n_out--;
+	} else {
 		key_of(sa, &k);
+		if (rte_hash_lookup_data(sad->h, &k, &cur) < 0 || cur != sa)
+			return -ENOENT;
 		pos = rte_hash_del_key(sad->h, &k);
 		if (pos < 0)
 			return -ENOENT;
@@ -304,4 +350,20 @@ uint32_t
 mif_sad_count(const struct mif_sad *sad)
 {
 	return sad->n_in;
+}
+
+struct mif_sa *
+mif_sad_out_lookup(const struct mif_sad *sad, uint32_t id)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(sad->out, &id, &data) >= 0)
+		return data;
+	return NULL;
+}
+
+uint32_t
+mif_sad_out_count(const struct mif_sad *sad)
+{
+	return sad->n_out;
 }

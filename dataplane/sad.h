@@ -42,15 +42,17 @@ struct mif_sad *mif_sad_create(const char *name, uint32_t max_sa,
 void mif_sad_destroy(struct mif_sad *sad);
 
 /**
- * Make @p sa known: inbound SAs enter the hash; every SA gets the SAD's
- * event ring. @return 0, -EEXIST (same key), -ENOSPC.
+ * Make @p sa known and give it the SAD's event ring. Inbound SAs are
+ * keyed by SPI (and destination); outbound SAs by their id, which is
+ * what an SPD PROTECT verdict carries (so at most UINT32_MAX).
+ * @return 0, -EEXIST (same key), -ENOSPC, -ERANGE (outbound id).
  */
 int mif_sad_add(struct mif_sad *sad, struct mif_sa *sa);
 
 /**
- * Remove @p sa (from the hash if inbound) and free it after a grace
- * period. The caller must already have removed every other reference
- * (e.g. the SPD entry of an outbound SA). @return 0 or -ENOENT.
+ * Remove @p sa from its hash and free it after a grace period. Other
+ * references (an SPD that still names an outbound SA's id) simply stop
+ * finding it. @return 0 or -ENOENT.
  */
 int mif_sad_del(struct mif_sad *sad, struct mif_sa *sa);
 
@@ -76,5 +78,14 @@ unsigned int mif_sad_events_poll(struct mif_sad *sad,
 
 /** Inbound SAs in the hash. */
 uint32_t mif_sad_count(const struct mif_sad *sad);
+
+/**
+ * Outbound SA with id @p id (an SPD PROTECT verdict), or NULL. Workers,
+ * lock-free; valid until the caller's next quiescent-state report.
+ */
+struct mif_sa *mif_sad_out_lookup(const struct mif_sad *sad, uint32_t id);
+
+/** Outbound SAs in the SAD. */
+uint32_t mif_sad_out_count(const struct mif_sad *sad);
 
 #endif

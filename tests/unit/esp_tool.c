@@ -274,10 +274,7 @@ main(int argc, char **argv)
 	loop(enc, ctx, sa, sad, mp);
 	print_stats(sa, ctx);
 
-	if (!enc)
-		mif_sad_del(sad, sa);
-	else
-		mif_sa_destroy(sa);
+	/* The SA is in the SAD (either direction): destroyed with it. */
 	mif_sad_destroy(sad);
 	mif_esp_ctx_destroy(ctx);
 	rte_mempool_free(mp);

@@ -226,6 +226,53 @@ test_concurrent(void)
 	mif_sad_destroy(sad);
 }
 
+/* Outbound SAs are found by the id an SPD PROTECT verdict carries. */
+static void
+test_outbound(void)
+{
+	struct mif_sa_params p;
+	struct mif_sa *a, *b, *c, *in;
+
+	sad = mif_sad_create("out", 16, qsbr, SOCKET_ID_ANY);
+	CHECK(sad != NULL);
+	memset(&p, 0, sizeof(p));
+	p.spi = 0x900;
+	p.dir = MIF_SA_DIR_OUT;
+	p.mode = MIF_SA_MODE_TRANSPORT;
+	p.cipher = MIF_SA_CIPHER_AES_GCM16;
+	p.key_len = 16;
+	p.n_slots = 1;
+	p.id = 7;
+	a = mif_sa_create(&p);
+	p.id = 8;
+	b = mif_sa_create(&p);
+	p.id = 7;
+	c = mif_sa_create(&p);		/* same id as a */
+	CHECK(a && b && c);
+	CHECK_EQ(mif_sad_add(sad, a), 0);
+	CHECK_EQ(mif_sad_add(sad, b), 0);
+	CHECK_EQ(mif_sad_add(sad, c), -EEXIST);
+	CHECK_EQ(mif_sad_del(sad, c), -ENOENT);	/* not the holder */
+	CHECK(mif_sad_out_lookup(sad, 7) == a);
+	CHECK(mif_sad_out_lookup(sad, 8) == b);
+	CHECK(mif_sad_out_lookup(sad, 9) == NULL);
+	CHECK_EQ(mif_sad_out_count(sad), 2);
+	/* The same SPI inbound is a different table. */
+	in = sa_new(0x900, false, 0);
+	CHECK_EQ(mif_sad_add(sad, in), 0);
+	CHECK(mif_sad_lookup(sad, 0x900, NULL) == in);
+	CHECK_EQ(mif_sad_del(sad, a), 0);
+	CHECK(mif_sad_out_lookup(sad, 7) == NULL);
+	CHECK_EQ(mif_sad_reclaim(sad), 1);
+	CHECK_EQ(mif_sad_add(sad, c), 0);
+	CHECK(mif_sad_out_lookup(sad, 7) == c);
+	p.id = 1ull << 32;
+	a = mif_sa_create(&p);
+	CHECK_EQ(mif_sad_add(sad, a), -ERANGE);
+	mif_sa_destroy(a);
+	mif_sad_destroy(sad);		/* b, c and in with it */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -244,6 +291,7 @@ main(int argc, char **argv)
 	CHECK_EQ(rte_rcu_qsbr_init(qsbr, 1), 0);
 
 	test_dst();
+	test_outbound();
 	test_concurrent();
 	test_scale(n);
 
