@@ -22,6 +22,8 @@
 
 #define CTL_BURST	32
 #define CTL_IDLE_US	200	/* sleep when the punt ring was empty */
+#define CTL_IDLE_LONG_US 1000	/* ... and after CTL_IDLE_ROUNDS such */
+#define CTL_IDLE_ROUNDS	100
 #define CTL_TIMER_HZ	10	/* resolver timer ticks a second */
 
 struct mif_ctl mif_ctl;
@@ -219,9 +221,20 @@ mif_ctl_poll(void)
 void
 mif_ctl_run(void)
 {
-	while (!mif_state_quitting())
-		if (mif_ctl_poll() == 0)
-			rte_delay_us_sleep(CTL_IDLE_US);
+	unsigned int idle = 0;
+
+	/* Short naps while traffic may be near, longer ones once the ring
+	 * has stayed empty for a while: an idle gateway costs ~1% CPU. */
+	while (!mif_state_quitting()) {
+		if (mif_ctl_poll() > 0) {
+			idle = 0;
+			continue;
+		}
+		if (idle < CTL_IDLE_ROUNDS)
+			idle++;
+		rte_delay_us_sleep(idle < CTL_IDLE_ROUNDS ? CTL_IDLE_US :
+				   CTL_IDLE_LONG_US);
+	}
 }
 
 int
