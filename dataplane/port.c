@@ -110,9 +110,12 @@ port_probe(const char *devargs, uint16_t *port_id)
 
 	rc = rte_dev_probe(devargs);
 	if (rc != 0 && rc != -EEXIST) {
+		/* Drivers' probe functions mostly return -1, which is no
+		 * errno: their own log line above says why. */
 		MIF_LOG(dp, ERR, "dev %s: probe failed: %s", devargs,
+			rc == -1 ? "the driver refused the device" :
 			strerror(-rc));
-		return rc;
+		return rc == -1 ? -ENODEV : rc;
 	}
 	RTE_ETH_FOREACH_MATCHING_DEV(pid, devargs, &it) {
 		*port_id = pid;
