@@ -347,7 +347,8 @@ def neigh_expiry(t):
     ping_all(t, 'lan', WAN['cl4'], 3)
     after = t.counters()
     d = ctl_delta(mid, after, 'arp_request_sent')
-    check(d >= 1, f'expired next hops resolved again: arp_request_sent +{d}')
+    check(d >= 1, f'expired next hops asked again when used: '
+          f'arp_request_sent +{d}')
 
 
 @scenario(dataplane={'neigh_queue': 2}, routes=[
