@@ -84,6 +84,7 @@ void mif_cli_destroy(struct mif_cli *cli);
 
 /**
  * Service the listener and all sessions once, without blocking.
+ * @p cli may be NULL (CLI disabled): nothing happens.
  * @return the number of sessions that did some work (0 when idle), so
  *         the control loop may sleep when nothing happens.
  */

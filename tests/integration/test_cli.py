@@ -8,11 +8,13 @@ raw sockets for the abuse cases.
 CLI_HOST is tests/cli_host.c (the server's poll loop, as the control loop
 runs it). Every check prints one line; the script exits 1 if any failed.
 """
+import atexit
 import os
 import pty
 import random
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,6 +41,7 @@ class Host:
 
     def __init__(self, *args):
         self.dir = tempfile.mkdtemp(prefix='cli_test.')
+        atexit.register(shutil.rmtree, self.dir, True)
         pf = os.path.join(self.dir, 'port')
         self.err = open(os.path.join(self.dir, 'stderr'), 'w+')
         self.proc = subprocess.Popen([HOST, '--port', '0', '--port-file', pf]
