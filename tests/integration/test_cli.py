@@ -102,8 +102,8 @@ def strip_iac(data):
 class Raw:
     """A plain TCP client, as nc is, with expect()."""
 
-    def __init__(self, port, connect=True):
-        self.s = socket.create_connection(('127.0.0.1', port), timeout=10)
+    def __init__(self, port, addr='127.0.0.1'):
+        self.s = socket.create_connection((addr, port), timeout=10)
         self.buf = b''
 
     def send(self, data):
@@ -498,6 +498,25 @@ def test_backpressure(h, t):
     r.close()
 
 
+def test_dp_commands(h, t):
+    # cli_host has no ports or workers: the tables are empty but the
+    # commands are there, and clear stats takes a baseline.
+    out = t.cmd('show ports')
+    check('show ports: header of an empty table',
+          out is not None and re.search(r'name\s+role\s+mac\s+mtu\s+link', out) is not None,
+          repr(out))
+    out = t.cmd('show workers')
+    check('show workers: the control lcore is listed',
+          out is not None and re.search(r'\n\s*0\s+control\s+0\s+0\s+0', out) is not None,
+          repr(out))
+    out = t.cmd('clear stats')
+    check('clear stats', out is not None and 'counters cleared' in out, repr(out))
+    out = t.cmd('show stats exact')
+    check('show stats after clear: total 0, since when',
+          out is not None and re.search(r'total\s+0', out) is not None
+          and 'counters since clear at' in out, repr(out))
+
+
 def test_log(h, t):
     out = t.cmd('show log')
     check('show log: holds recent rte_log lines',
@@ -573,8 +592,24 @@ def test_bind_rules():
     check('no password: refuses a non-loopback address',
           p.returncode != 0 and 'refusing to listen on 0.0.0.0 without a password' in err, err)
     h = Host('--addr', '::1')
-    check('no password: ::1 (loopback) is fine', h.alive())
+    r = Raw(h.port, '::1')
+    out = r.cmd('show version') if r.expect(re.escape(PROMPT)) else None
+    check('no password: ::1 (loopback) is fine and serves IPv6 clients',
+          out is not None and 'DPDK' in out, repr(out))
+    r.close()
+    # The port is taken now: a second server must fail, and say why.
+    p = subprocess.run([HOST, '--port', str(h.port), '--addr', '::1'],
+                       capture_output=True, timeout=10)
+    err = p.stderr.decode()
+    check('port in use: creation fails with the reason',
+          p.returncode != 0 and 'cannot listen on ::1 port %d: Address already in use'
+          % h.port in err, err)
     h.stop()
+    p = subprocess.run([HOST, '--port', '0', '--addr', 'localhost'],
+                       capture_output=True, timeout=10)
+    err = p.stderr.decode()
+    check('a listen address that is no IP address is refused',
+          p.returncode != 0 and '"localhost" is not an IPv4 or IPv6 address' in err, err)
     h = Host('--addr', '0.0.0.0', '--password', 'pw')
     check('with a password: 0.0.0.0 is allowed', h.alive())
     h.stop()
@@ -600,6 +635,7 @@ def main():
         t = test_telnet(h)
         test_nc(h)
         test_log(h, t)
+        test_dp_commands(h, t)
         test_long_line(h, t)
         test_garbage(h, t)
         test_flood(h, t)
