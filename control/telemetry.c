@@ -399,27 +399,30 @@ lcore_totals(unsigned int lc, struct lcore_totals *t)
 }
 
 /*
- * The RX queues of worker @p idx, "PORT:QUEUE", after "LCORE " when
- * @p owner is not negative. This is the rule by which mif_worker_create() hands out
- * queues; it is recomputed here because the worker objects are freed
- * at shutdown while a telemetry thread may still be answering.
+ * The RX queues of worker @p idx as "PORT:QUEUE", after "LCORE " when
+ * @p owner is not negative. This repeats the rule by which
+ * mif_worker_create() hands out queues, because the worker objects are
+ * freed at shutdown while a telemetry thread may still be answering.
  */
 static unsigned int
 worker_queues_add(struct rte_tel_data *a, unsigned int idx, int owner)
 {
-	unsigned int p, q, n = 0;
+	const unsigned int step = mif_state.n_workers;
+	const int w = MIF_NAME_LEN - 1;
 	char s[MIF_NAME_LEN * 2 + 16];
+	unsigned int p, q, n = 0;
 
+	if (step == 0)
+		return 0;
 	for (p = 0; p < mif_n_ports; p++) {
-		for (q = idx; q < mif_ports[p].n_rxq;
-		     q += mif_state.n_workers) {
+		for (q = idx; q < mif_ports[p].n_rxq; q += step) {
 			if (owner >= 0)
-				snprintf(s, sizeof(s), "%d %.*s:%u", owner,
-					 MIF_NAME_LEN - 1, mif_ports[p].name, q);
+				snprintf(s, sizeof(s), "%d %.*s:%u", owner, w,
+					 mif_ports[p].name, q);
 			else
-				snprintf(s, sizeof(s), "%.*s:%u",
-					 MIF_NAME_LEN - 1, mif_ports[p].name, q);
-			if (a != NULL && rte_tel_data_add_array_string(a, s) != 0)
+				snprintf(s, sizeof(s), "%.*s:%u", w,
+					 mif_ports[p].name, q);
+			if (rte_tel_data_add_array_string(a, s) != 0)
 				return n;
 			n++;
 		}
