@@ -16,6 +16,9 @@
 
 #include <rte_log.h>
 
+#include <openssl/evp.h>
+
+#include "control/ike_auth.h"
 #include "control/ike_crypto.h"
 #include "control/ike_msg.h"
 #include "control/ike_pld.h"
@@ -27,6 +30,7 @@ static struct mif_ike_sa_keys keys_gcm, keys_cbc;
 static struct mif_ike_sa_props props, props2;
 static struct mif_ike_msg msg;
 static struct mif_ike_msg_stats stats;
+static EVP_PKEY *sig_key;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -47,6 +51,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	rte_log_set_global_level(RTE_LOG_EMERG);
 	if (mif_ike_keys_derive(&keys_gcm, &gcm, seed, n, 16, n, 16, 1, 2) ||
 	    mif_ike_keys_derive(&keys_cbc, &cbc, seed, n, 16, n, 16, 1, 2))
+		abort();
+	if ((sig_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL)
 		abort();
 	return 0;
 }
@@ -214,6 +220,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)mif_ike_pld_notify_parse(data, size, &n);
 	(void)mif_ike_pld_delete_parse(data, size, &d);
 	(void)mif_ike_pld_skf_validate(data, size);
+	/* Signature AUTH data; verification is slow, so only inputs that
+	 * start with a plausible AlgorithmIdentifier length get that far. */
+	if (size > 0 && (data[0] == 12 || data[0] == 15))
+		(void)mif_ike_auth_sig_verify(sig_key, data, size, data, size);
 	(void)mif_ike_pld_eap_validate(data, size);
 	return 0;
 }
