@@ -24,7 +24,11 @@ test checks what can be checked without it:
 
 5. the lab configurations config/lab-*.cfg pass `mifgw --check` (when the
    mifgw binary is given) and route the addresses the scripts send to out
-   of the ports the scripts expect.
+   of the ports the scripts expect; and config/lab-clear.cfg, with its two
+   PCI devices swapped for net_pcap virtual devices, makes mifgw forward
+   a gen_clear.py file (IPv4 and IPv6, 64/512/1420 bytes, many flows) from
+   "lan" to "wan", every frame to pktgen port 1's MAC with its TTL or hop
+   limit lowered by one.
 
 usage: test_pktgen_scripts.py [PKTGEN_SCRIPTS_DIR [MIFGW]]
 """
@@ -34,9 +38,11 @@ import ipaddress
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = sys.argv[1] if len(sys.argv) > 1 else \
@@ -547,6 +553,106 @@ def route_port(routes, addr):
     return best[1] if best else None
 
 
+PCAP_MAC = "02:70:63:61:70:%02x"    # net_pcap's MAC for ethdev N
+PKTGEN_P1_MAC = "02:00:00:00:00:02"  # lab-clear.cfg: neighbour on "wan"
+
+
+def last_counters(text):
+    block = text.rsplit("=== mifgw counters ===", 1)
+    c = {}
+    if len(block) < 2:
+        return c
+    for ln in block[1].split("=== end ===")[0].splitlines():
+        w = ln.split()
+        if len(w) == 4 and w[0] == "port":
+            c[(w[1], w[2])] = int(w[3])
+    return c
+
+
+def lab_forwarding(tmp):
+    """Run mifgw on lab-clear.cfg over net_pcap and check what it sends
+    to the pktgen side."""
+    sys.path.insert(0, SCRIPTS)
+    from scapy.utils import rdpcap      # noqa: E402 (scapy only here)
+    from scapy.layers.inet import IP
+    from scapy.layers.inet6 import IPv6
+    import mifpcap
+
+    gen = os.path.join(SCRIPTS, "gen_clear.py")
+    parts = []
+    for v6 in (False, True):
+        out = os.path.join(tmp, "lan-v%d.pcap" % (6 if v6 else 4))
+        r = subprocess.run([sys.executable, gen, "-o", out, "--size",
+                            "64,512,1420", "--flows", "200",
+                            "--dst-mac", PCAP_MAC % 0] +
+                           (["--ipv6"] if v6 else []),
+                           capture_output=True, text=True, timeout=120)
+        if not check(r.returncode == 0, "gen_clear: %s" % r.stderr):
+            return
+        parts += [bytes(p) for p in rdpcap(out)]
+    lan_in = os.path.join(tmp, "lan_in.pcap")
+    mifpcap.write_pcap(lan_in, parts)
+    empty = os.path.join(tmp, "empty.pcap")
+    mifpcap.write_pcap(empty, [])
+
+    def vdev(n, rx):
+        # two TX queues: one per worker plus the control thread
+        return ("net_pcap%d,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s"
+                % (n, rx, os.path.join(tmp, "out%d.pcap" % n),
+                   os.path.join(tmp, "out%d-ctl.pcap" % n)))
+
+    cfg = open(os.path.join(CONFIGS, "lab-clear.cfg")).read()
+    cfg = cfg.replace('"0000:03:00.0"', '"%s"' % vdev(0, lan_in))
+    cfg = cfg.replace('"0000:03:00.1"', '"%s"' % vdev(1, empty))
+    cfg = re.sub(r"(?m)^eal = .*$", 'eal = [ "-l", "0-1", "--no-huge", '
+                 '"-m", "512", "--no-shconf", "--no-pci", "--file-prefix", '
+                 '"mif-lab-%d" ];' % os.getpid(), cfg)
+    cfg = cfg.replace("mbufs = 65536", "mbufs = 8192")
+    path = os.path.join(tmp, "lab-vdev.cfg")
+    with open(path, "w") as fh:
+        fh.write(cfg)
+
+    out_path = os.path.join(tmp, "mifgw.out")
+    with open(out_path, "w") as so, \
+            open(os.path.join(tmp, "mifgw.err"), "w") as se:
+        proc = subprocess.Popen([MIFGW, "--", "-f", path], stdout=so,
+                                stderr=se)
+    c = {}
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.5)
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(0.2)
+            c = last_counters(open(out_path).read())
+            if c.get(("wan", "tx"), 0) >= len(parts):
+                break
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    c = last_counters(open(out_path).read())
+    err = open(os.path.join(tmp, "mifgw.err")).read().strip()[-400:]
+    check(c.get(("lan", "rx")) == len(parts) and
+          c.get(("wan", "tx")) == len(parts),
+          "lab-clear.cfg over net_pcap: lan rx %s, wan tx %s, want %d (%s)"
+          % (c.get(("lan", "rx")), c.get(("wan", "tx")), len(parts), err))
+    sent = [p for f in ("out1.pcap", "out1-ctl.pcap")
+            if os.path.exists(os.path.join(tmp, f))
+            for p in rdpcap(os.path.join(tmp, f))]
+    check(len(sent) == len(parts), "wan sent %d frames, want %d"
+          % (len(sent), len(parts)))
+    check(all(p.dst == PKTGEN_P1_MAC and p.src == PCAP_MAC % 1
+              for p in sent), "wan frames go to pktgen port 1's MAC")
+    check(all((p[IP].ttl if IP in p else p[IPv6].hlim) == 63
+              for p in sent), "TTL / hop limit lowered by one")
+    check(sorted(len(p) for p in sent) == sorted(len(b) for b in parts),
+          "wan frame sizes equal the lan input's")
+
+
 def config_checks():
     cfgs = sorted(glob.glob(os.path.join(CONFIGS, "lab-*.cfg")))
     check(len(cfgs) >= 3, "lab configurations: %s" % cfgs)
@@ -567,7 +673,10 @@ def config_checks():
                   "not routed back out of lan" % (c, script, src))
     if not MIFGW:
         print("note: no mifgw binary given, --check of the lab "
-              "configurations skipped")
+              "configurations and the forwarding run skipped")
+        return
+    with tempfile.TemporaryDirectory(prefix="mif-lab-") as tmp:
+        lab_forwarding(tmp)
 
 
 def main():
