@@ -127,6 +127,9 @@ mif_ctl_ip_output(struct rte_mbuf *m)
 	case MIF_NH_LOCAL:
 		mif_ctl_drop(m, MIF_DROP_LOCAL_UNHANDLED);
 		break;
+	case MIF_NH_BCAST:
+		mif_ctl_drop(m, MIF_DROP_MCAST);
+		break;
 	default:
 		mif_ctl_drop(m, MIF_DROP_NO_ROUTE);
 		break;

@@ -243,6 +243,10 @@ mif_icmp4_local_input(struct rte_mbuf *m, uint16_t port)
 	uint32_t len = m->data_len - m->l3_len;
 	uint8_t *icmp = rte_pktmbuf_mtod_offset(m, uint8_t *, m->l3_len);
 
+	/* Nothing local reassembles: a fragment to us is not served. */
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG |
+						   RTE_IPV4_HDR_OFFSET_MASK))
+		goto unhandled;
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		icmp_error(m, ICMP4_UNREACH, ICMP4_UNREACH_PORT, 0);
 		goto unhandled;

@@ -269,6 +269,9 @@ route_ipv4(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		else
 			drop(c, m, MIF_DROP_LOCAL_UNHANDLED);
 		return;
+	case MIF_NH_BCAST:	/* RFC 2644: no directed broadcasts */
+		drop(c, m, MIF_DROP_MCAST);
+		return;
 	default:
 		break;
 	}

@@ -52,7 +52,8 @@ sizes_count(const struct mif_cfg *cfg, const struct mif_port *ports,
 			host = ports[i].addrs[j];
 			sizes_add(s, &host);	/* connected */
 			host.len = host.addr.family == AF_INET ? 32 : 128;
-			sizes_add(s, &host);	/* local */
+			sizes_add(s, &host);	/* local, and broadcast */
+			sizes_add(s, &host);
 		}
 		host.addr = ports[i].ll6;
 		host.len = 128;
@@ -129,7 +130,7 @@ nh_find_or_add(struct mif_route_table *rt, unsigned int max,
 	struct mif_nh *e;
 	unsigned int i;
 
-	for (i = 2; i < rt->n_nh; i++) {
+	for (i = MIF_NH_IDX_FIRST; i < rt->n_nh; i++) {
 		e = &rt->nh[i];
 		if (e->kind == kind && e->port == port &&
 		    (kind != MIF_NH_GATEWAY || mif_addr_eq(&e->gw, gw)))
@@ -215,6 +216,22 @@ route_add_config(struct mif_route_table *rt, const struct mif_cfg *cfg,
 	return 0;
 }
 
+/* The all-ones host address of an IPv4 subnet with room for one
+ * (RFC 919 directed broadcast; /31 and /32 have none, RFC 3021). */
+static bool
+subnet_bcast(const struct mif_prefix *p, struct mif_prefix *host)
+{
+	uint32_t m;
+
+	if (p->addr.family != AF_INET || p->len > 30)
+		return false;
+	m = p->len == 0 ? ~0u : ~(~0u << (32 - p->len));
+	host->addr = p->addr;
+	host->addr.v4 = rte_cpu_to_be_32(rte_be_to_cpu_32(p->addr.v4) | m);
+	host->len = 32;
+	return true;
+}
+
 /* Added last so that no configured prefix can hide our own addresses. */
 static int
 route_add_local(struct mif_route_table *rt, const struct mif_port *ports,
@@ -226,6 +243,9 @@ route_add_local(struct mif_route_table *rt, const struct mif_port *ports,
 
 	for (i = 0; i < n_ports; i++) {
 		for (j = 0; j < ports[i].n_addrs; j++) {
+			if (subnet_bcast(&ports[i].addrs[j], &host) &&
+			    (rc = route_add(rt, &host, MIF_NH_IDX_BCAST)) != 0)
+				return rc;
 			host = ports[i].addrs[j];
 			host.len = host.addr.family == AF_INET ? 32 : 128;
 			if ((rc = route_add(rt, &host, MIF_NH_IDX_LOCAL)) != 0)
@@ -253,13 +273,15 @@ mif_route_table_create(const struct mif_cfg *cfg,
 	rt = calloc(1, sizeof(*rt));
 	if (rt == NULL)
 		return NULL;
-	max = RTE_MIN(2 + n_ports + cfg->n_routes, ROUTE_NH_MAX);
+	max = RTE_MIN(MIF_NH_IDX_FIRST + n_ports + cfg->n_routes,
+		      ROUTE_NH_MAX);
 	rt->nh = calloc(max, sizeof(*rt->nh));
 	if (rt->nh == NULL)
 		goto out;
 	rt->nh[MIF_NH_IDX_NONE].kind = MIF_NH_NONE;
 	rt->nh[MIF_NH_IDX_LOCAL].kind = MIF_NH_LOCAL;
-	rt->n_nh = 2;
+	rt->nh[MIF_NH_IDX_BCAST].kind = MIF_NH_BCAST;
+	rt->n_nh = MIF_NH_IDX_FIRST;
 
 	sizes_count(cfg, ports, n_ports, &s);
 	if (route_fibs_create(rt, &s, name) != 0 ||

@@ -7,7 +7,8 @@
  * whose next-hop values index a next-hop array. Built whole by the
  * control thread and published through mif_state.routes; workers only
  * read it. Entry 0 is "no route" (the FIBs' default), entry 1 "local"
- * (an address of the gateway itself).
+ * (an address of the gateway itself), entry 2 "broadcast" (the
+ * broadcast address of a connected IPv4 subnet, never forwarded).
  */
 
 #include <stdint.h>
@@ -24,10 +25,13 @@ enum mif_nh_kind {
 	MIF_NH_LOCAL,		/**< to the gateway itself */
 	MIF_NH_CONNECTED,	/**< on-link: the destination is the next hop */
 	MIF_NH_GATEWAY,		/**< via a router on a port */
+	MIF_NH_BCAST,		/**< a connected subnet's broadcast: dropped */
 };
 
 #define MIF_NH_IDX_NONE		0
 #define MIF_NH_IDX_LOCAL	1
+#define MIF_NH_IDX_BCAST	2
+#define MIF_NH_IDX_FIRST	3	/* first one of connected/gateway */
 
 struct mif_nh {
 	uint8_t kind;		/**< enum mif_nh_kind */

@@ -367,6 +367,18 @@ test_echo4(void)
 	CHECK_EQ(rte_raw_cksum(icmp, 64), 0xffff);
 	rte_pktmbuf_free(m);
 
+	/* A fragment is not reassembled, so not answered. */
+	uint64_t unhandled = drops(MIF_DROP_LOCAL_UNHANDLED);
+
+	m = ip4_frame(0, "192.0.2.2", "192.0.2.1", 64, IPPROTO_ICMP, 64);
+	ip = l3(m);
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	feed(m, 0);
+	CHECK_EQ(drain(0), 0);
+	CHECK_EQ(drops(MIF_DROP_LOCAL_UNHANDLED), unhandled + 1);
+
 	/* A corrupt echo request is counted and not answered. */
 	m = ip4_frame(0, "192.0.2.2", "192.0.2.1", 64, IPPROTO_ICMP, 64);
 	((uint8_t *)l3(m))[20 + 10] ^= 1;

@@ -379,6 +379,11 @@ test_v4_drops(void)
 		    MIF_DROP_NOT_FOR_US);
 	expect_drop(frame4(lan, "192.0.2.2", "224.0.0.5", 64, 0), 0,
 		    MIF_DROP_MCAST);
+	/* Directed broadcast to a connected subnet: not forwarded. */
+	expect_drop(frame4(lan, "192.0.2.2", "198.51.100.255", 64, 0), 0,
+		    MIF_DROP_MCAST);
+	expect_drop(frame4(lan, "192.0.2.2", "192.0.2.255", 64, 0), 0,
+		    MIF_DROP_MCAST);
 	expect_drop(frame4(lan, "127.0.0.1", "10.1.2.3", 64, 0), 0,
 		    MIF_DROP_BAD_ADDR);
 	expect_drop(frame4(lan, "192.0.2.2", "127.0.0.1", 64, 0), 0,
