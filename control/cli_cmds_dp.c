@@ -15,12 +15,14 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
+#include <rte_hash.h>
 #include <rte_lcore.h>
 
 #include "common/addr.h"
 #include "common/counters.h"
 #include "common/state.h"
 #include "control/cli_cmd.h"
+#include "dataplane/neigh.h"
 #include "dataplane/port.h"
 
 static struct mif_counters base[RTE_MAX_LCORE];
@@ -237,6 +239,68 @@ cmd_show_stats(struct mif_cli_exec *x)
 	return 0;
 }
 
+static void
+neigh_row(struct mif_cli_table *t, const struct mif_neigh_table *nt,
+	  const struct mif_neigh_key *k, int32_t slot)
+{
+	static const char *const states[] = {
+		[MIF_NEIGH_INCOMPLETE] = "incomplete",
+		[MIF_NEIGH_REACHABLE] = "reachable",
+		[MIF_NEIGH_STATIC] = "static",
+		[MIF_NEIGH_STALE] = "stale",
+	};
+	char a[MIF_ADDR_STRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	struct rte_ether_addr ea;
+	struct mif_addr addr = { .family = k->family };
+	unsigned int st;
+	uint64_t w;
+
+	if (k->family == AF_INET)
+		memcpy(&addr.v4, k->addr, 4);
+	else
+		memcpy(addr.v6, k->addr, 16);
+	w = __atomic_load_n(&nt->word[slot], __ATOMIC_RELAXED);
+	st = (unsigned int)(w >> MIF_NEIGH_STATE_SHIFT);
+	memcpy(ea.addr_bytes, &w, RTE_ETHER_ADDR_LEN);
+	rte_ether_format_addr(mac, sizeof(mac), &ea);
+	mif_cli_table_row(t, (const char *const[]){
+		mif_addr_fmt(&addr, a, sizeof(a)),
+		k->port < mif_n_ports ? mif_ports[k->port].name : "?",
+		st == MIF_NEIGH_INCOMPLETE ? NULL : mac,
+		st < RTE_DIM(states) ? states[st] : "?" });
+}
+
+/* The control thread is the table's only writer, so walking it here
+ * races with nobody that changes it. */
+static int
+cmd_show_neighbors(struct mif_cli_exec *x)
+{
+	static const char *const hdr[] = { "address", "port", "mac",
+		"state" };
+	const struct mif_neigh_table *nt = mif_state.neigh;
+	struct mif_cli_table t;
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+	int32_t slot;
+	unsigned int n = 0;
+
+	if (nt == NULL) {
+		mif_cli_printf(x->out, "%% no neighbour table: the dataplane is not running\n");
+		return -ENODEV;
+	}
+	mif_cli_table_init(&t, RTE_DIM(hdr), hdr);
+	while ((slot = rte_hash_iterate(nt->h, &key, &data, &it)) >= 0) {
+		if (slot >= MIF_NEIGH_MAX)
+			continue;
+		neigh_row(&t, nt, key, slot);
+		n++;
+	}
+	mif_cli_table_print(&t, x->out);
+	mif_cli_printf(x->out, "%u entries\n", n);
+	return 0;
+}
+
 static int
 cmd_clear_stats(struct mif_cli_exec *x)
 {
@@ -256,6 +320,8 @@ static const struct mif_cli_cmd dp_cmds[] = {
 	  cmd_show_ports, NULL },
 	{ "show interfaces", { NULL, "Addresses of each port" },
 	  cmd_show_interfaces, NULL },
+	{ "show neighbors", { NULL, "ARP and ND entries" },
+	  cmd_show_neighbors, NULL },
 	{ "show workers", { NULL, "Lcores and their traffic" },
 	  cmd_show_workers, NULL },
 	{ "show workers exact", { NULL, NULL, "Exact numbers, not 1.2M" },

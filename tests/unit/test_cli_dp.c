@@ -2,13 +2,16 @@
 /* `show ports | interfaces | workers | stats` and `clear stats` against
  * port and counter state set by hand, as the dataplane would leave it. */
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_lcore.h>
 
 #include "common/counters.h"
 #include "common/state.h"
 #include "control/cli_cmd.h"
+#include "dataplane/neigh.h"
 #include "dataplane/port.h"
 #include "tests/unit/check.h"
 
@@ -116,12 +119,76 @@ test_clear(void)
 	CHECK(strstr(o, "total              2\n") != NULL);
 }
 
+static void
+neigh_put(const char *ip, uint16_t port, const struct rte_ether_addr *mac,
+	  enum mif_neigh_state st)
+{
+	struct mif_neigh_key k;
+	struct mif_addr a;
+	bool created;
+	int slot;
+
+	CHECK_EQ(mif_addr_parse(ip, &a), 0);
+	mif_neigh_key_make(&k, &a, port);
+	slot = mif_neigh_add(mif_state.neigh, &k, 0, &created);
+	CHECK(slot >= 0);
+	mif_neigh_set(mif_state.neigh, slot, mif_neigh_word(mac, st));
+}
+
+static void
+test_neighbors(void)
+{
+	static const struct rte_ether_addr m1 = { { 2, 0, 0, 0, 0, 0xaa } };
+	static const struct rte_ether_addr m2 = { { 2, 0, 0, 0, 0, 0xbb } };
+	static const struct rte_ether_addr none = { { 0 } };
+	const char *o;
+
+	mif_state.neigh = NULL;
+	CHECK(strstr(run("show neighbors"), "% no neighbour table") != NULL);
+	CHECK_EQ(mif_state_rcu_init(1), 0);
+	mif_state.neigh = mif_neigh_table_create("t_cli_neigh", mif_state.qsbr);
+	CHECK(mif_state.neigh != NULL);
+	CHECK(strstr(run("show neighbors"), "0 entries") != NULL);
+	neigh_put("192.0.2.254", 0, &m1, MIF_NEIGH_STATIC);
+	neigh_put("2001:db8:1::2", 0, &m2, MIF_NEIGH_REACHABLE);
+	neigh_put("198.51.100.7", 1, &none, MIF_NEIGH_INCOMPLETE);
+	o = run("sh nei");
+	CHECK(strstr(o, "address        port         mac                "
+		     "state\n") != NULL);
+	CHECK(strstr(o, "192.0.2.254    lan          02:00:00:00:00:AA  "
+		     "static\n") != NULL);
+	CHECK(strstr(o, "2001:db8:1::2  lan          02:00:00:00:00:BB  "
+		     "reachable\n") != NULL);
+	CHECK(strstr(o, "198.51.100.7   wlan-uplink  -                  "
+		     "incomplete\n") != NULL);
+	CHECK(strstr(o, "3 entries\n") != NULL);
+	mif_neigh_table_destroy(mif_state.neigh);
+	mif_state.neigh = NULL;
+	mif_state_rcu_fini();
+}
+
 int
 main(void)
 {
+	char prefix[32], rundir[256];
+	/* The neighbour table is an rte_hash: it needs the EAL, without
+	 * hugepages. DPDK 22.11 refuses --in-memory with --no-huge, so a
+	 * per-process prefix and --no-shconf keep runs apart. */
+	char *eal[] = { "test_cli_dp", "--no-huge", "-m", "64",
+			"--no-shconf", "--no-pci", "-l", "0", "--log-level",
+			"*:error", "--no-telemetry", "--file-prefix", prefix,
+			NULL };
+
+	snprintf(prefix, sizeof(prefix), "test_cli_dp_%d", (int)getpid());
+	CHECK(rte_eal_init((int)RTE_DIM(eal) - 1, eal) >= 0);
 	CHECK_EQ(mif_cli_cmds_dp_register(), 0);
 	setup();
 	test_show();
 	test_clear();
+	test_neighbors();
+	/* --no-shconf still leaves an empty runtime directory behind. */
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	rmdir(rundir);
 	CHECK_DONE();
 }
