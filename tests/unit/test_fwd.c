@@ -502,6 +502,48 @@ test_flush(void)
 	CHECK_EQ(n, 63);
 }
 
+/* Default routes (prefix length 0) catch everything else; our own and
+ * broadcast addresses still win. */
+static void
+test_default_routes(void)
+{
+	static struct mif_cfg_route routes[2];
+	struct mif_route_table *rt;
+	struct mif_cfg c = cfg;
+	struct mif_addr a;
+	const struct mif_nh *e;
+
+	c.routes = routes;
+	c.n_routes = 2;
+	CHECK_EQ(mif_prefix_parse("0.0.0.0/0", &routes[0].dst, false, false), 0);
+	routes[0].via = A("192.0.2.254");
+	routes[0].has_via = true;
+	routes[0].port = 0;
+	CHECK_EQ(mif_prefix_parse("::/0", &routes[1].dst, false, false), 0);
+	routes[1].via = A("2001:db8:1::fe");
+	routes[1].has_via = true;
+	routes[1].port = 0;
+	rt = mif_route_table_create(&c, mif_ports, 2, "t_def");
+	CHECK(rt != NULL);
+
+	a = A("203.0.113.9");
+	e = &rt->nh[mif_route_lookup(rt, &a)];
+	CHECK_EQ(e->kind, MIF_NH_GATEWAY);
+	CHECK(mif_addr_eq(&e->gw, &routes[0].via));
+	a = A("2001:db8:9::1");
+	e = &rt->nh[mif_route_lookup(rt, &a)];
+	CHECK_EQ(e->kind, MIF_NH_GATEWAY);
+	CHECK(mif_addr_eq(&e->gw, &routes[1].via));
+	a = A("198.51.100.1");
+	CHECK_EQ(mif_route_lookup(rt, &a), MIF_NH_IDX_LOCAL);
+	a = A("198.51.100.255");
+	CHECK_EQ(mif_route_lookup(rt, &a), MIF_NH_IDX_BCAST);
+	a = A("198.51.100.77");
+	CHECK_EQ(rt->nh[mif_route_lookup(rt, &a)].kind, MIF_NH_CONNECTED);
+	CHECK_EQ(rt->nh[mif_route_lookup(rt, &a)].port, 1);
+	mif_route_table_destroy(rt);
+}
+
 /* Entries disappear for readers at once and their slots come back after
  * a grace period. */
 static void
@@ -564,6 +606,7 @@ main(void)
 	test_v4_drops();
 	test_v6();
 	test_flush();
+	test_default_routes();
 	test_neigh();
 	mif_port_close_all();
 	CHECK_DONE();
