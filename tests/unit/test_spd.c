@@ -904,6 +904,22 @@ test_random_vs_linear(unsigned int n_rules, unsigned int n_pkts,
 			rte_pktmbuf_free(mb[j]);
 		}
 	}
+	/* Bursts longer than the classifier's internal chunk (64), with
+	 * v4, v6 and malformed packets mixed, keep every position. */
+	{
+		struct rte_mbuf *big[150];
+		uint32_t va[150], vl[150];
+
+		for (j = 0; j < RTE_DIM(big); j++)
+			big[j] = j % 10 == 9 ? mk(v6_tcp, 30) : rnd_packet();
+		mif_spd_classify_burst(spd, big, RTE_DIM(big), va);
+		mif_spd_classify_linear_burst(spd, big, RTE_DIM(big), vl);
+		for (j = 0; j < RTE_DIM(big); j++) {
+			CHECK_EQ(va[j], vl[j]);
+			CHECK(j % 10 != 9 || va[j] == BADPKT);
+			rte_pktmbuf_free(big[j]);
+		}
+	}
 	/* The pools are small enough that most packets hit some rule;
 	 * a test where nothing matched would prove nothing. */
 	printf("random %u rules%s: %u/%u packets matched a non-default rule\n",
