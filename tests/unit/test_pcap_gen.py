@@ -163,6 +163,13 @@ def test_clear(tmp):
         check(len({five_tuple(p) for p in pk}) == 1000, "many: 1000 flows")
         check(sorted({len(p) for p in pk}) == [64, 512], "many: sizes")
 
+    # Pktgen reads only classic little- or big-endian microsecond pcap.
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    check(struct.unpack("<IHHiIII", head)[0:3] == (0xa1b2c3d4, 2, 4) and
+          struct.unpack("<I", head[20:24])[0] == 1,
+          "pcap header: classic microsecond format, Ethernet: %r" % head)
+
     # A corrupted checksum must be caught by the checker itself.
     p = rdpcap(os.path.join(tmp, "c0udp64.pcap"))[0]
     b = bytearray(bytes(p[IP]))
