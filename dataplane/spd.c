@@ -981,6 +981,42 @@ mif_spd_publish(struct mif_spd **slot, struct mif_spd *spd,
 	return 0;
 }
 
+static void
+dump_proto(const struct mif_spd_sel *s, char *buf, size_t len)
+{
+	if (s->proto == MIF_SPD_PROTO_ANY)
+		snprintf(buf, len, "any");
+	else
+		snprintf(buf, len, "%u", s->proto);
+}
+
+int
+mif_spd_dump(const struct mif_spd *spd, FILE *f)
+{
+	char src[MIF_PREFIX_STRLEN], dst[MIF_PREFIX_STRLEN], proto[8];
+	const struct mif_spd_rule *r;
+	uint32_t i;
+
+	fprintf(f, "spd %s: dir %s, default %s, %u rules%s\n", spd->name,
+		spd->dir == MIF_SPD_DIR_OUT ? "out" : "in",
+		mif_spd_action_name(spd->def_action), spd->n_rules,
+		spd->built ? "" : " (not built)");
+	for (i = 0; i < spd->n_rules; i++) {
+		r = &spd->rules[i].r;
+		dump_proto(&r->sel, proto, sizeof(proto));
+		fprintf(f, "  %u: prio %u %s -> %s proto %s sport %u-%u dport %u-%u %s",
+			i, r->priority,
+			mif_prefix_fmt(&r->sel.src, src, sizeof(src)),
+			mif_prefix_fmt(&r->sel.dst, dst, sizeof(dst)), proto,
+			r->sel.sport_lo, r->sel.sport_hi, r->sel.dport_lo,
+			r->sel.dport_hi, mif_spd_action_name(r->action));
+		if (r->action == MIF_SPD_PROTECT)
+			fprintf(f, " sa %u", r->sa_id);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
 /* Names, for the configuration loader and the CLI. */
 
 static const char *const action_names[] = {

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
@@ -210,6 +211,13 @@ int mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
  * Takes a few milliseconds. @return 0, -EPROTO (logged) or -ENOMEM
  */
 int mif_spd_selftest(void);
+
+/**
+ * Print the SPD for an operator (CLI "show"): a header line, then one
+ * line per rule in evaluation order (priority, then order added; before
+ * mif_spd_build() in order added). Control thread. @return 0 or -EIO
+ */
+int mif_spd_dump(const struct mif_spd *spd, FILE *f);
 
 /** "discard", "bypass", "protect"; parse returns -EINVAL if unknown. */
 const char *mif_spd_action_name(enum mif_spd_action a);

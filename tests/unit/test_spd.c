@@ -735,6 +735,29 @@ test_cfg_build(void)
 	pkt[40] = 129;
 	CHECK_EQ(classify1(out, mk(pkt, sizeof(v6_tcp))), DISCARD);
 
+	/* The operator's view lists rules in evaluation order. */
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		CHECK(f != NULL);
+		CHECK_EQ(mif_spd_dump(out, f), 0);
+		CHECK_EQ(mif_spd_dump(in, f), 0);
+		fclose(f);
+		CHECK(strstr(text, "spd out: dir out, default discard, 4 rules\n"
+			     "  0: prio 5 10.0.0.0/8 -> 0.0.0.0/0 proto 17 "
+			     "sport 0-65535 dport 53-53 bypass\n"
+			     "  1: prio 10 10.0.0.0/8 -> 203.0.113.0/24 proto 6 "
+			     "sport 1024-65535 dport 443-443 protect sa 100\n")
+		      != NULL);
+		CHECK(strstr(text, "2001:db8:1::/64 -> ::/0 proto 58 sport "
+			     "32768-32768 dport 32768-32768 protect sa 102\n")
+		      != NULL);
+		CHECK(strstr(text, "spd in: dir in, default discard, 1 rules\n")
+		      != NULL);
+		free(text);
+	}
 	mif_spd_destroy(out);
 	mif_spd_destroy(in);
 	mif_cfg_free(&cfg);
