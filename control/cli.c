@@ -38,6 +38,7 @@
 #define LINES_PER_POLL	8		/* commands run per session per poll */
 #define ACCEPT_BURST	32		/* connections accepted per poll */
 #define CLOSE_GRACE_MS	2000		/* to flush the last words */
+#define LOGIN_TIMEOUT_S	60		/* to type a password */
 #define PROMPT		"mifgw> "
 #define PW_PROMPT	"Password: "
 
@@ -568,6 +569,19 @@ session_read(struct mif_cli *cli, struct session *s, uint64_t now)
 	return n;
 }
 
+/* A session not logged in yet gets LOGIN_TIMEOUT_S at most, so idle
+ * connections cannot hold every slot for the whole idle timeout. */
+static uint64_t
+idle_limit_ms(const struct mif_cli *cli, const struct session *s)
+{
+	uint64_t idle = cli->conf.idle_timeout_s > 0 ?
+		cli->conf.idle_timeout_s : UINT64_MAX / 1000;
+
+	if (s->state == S_AUTH || s->state == S_PARKED)
+		idle = RTE_MIN(idle, (uint64_t)LOGIN_TIMEOUT_S);
+	return idle * 1000;
+}
+
 /* @return 1 when the session did something, 0 idle, -1 to free it. */
 static int
 session_poll(struct mif_cli *cli, struct session *s, uint64_t now,
@@ -595,9 +609,8 @@ session_poll(struct mif_cli *cli, struct session *s, uint64_t now,
 			n++;
 		}
 	}
-	if (s->state != S_CLOSING && cli->conf.idle_timeout_s > 0 &&
-	    now > s->last_rx_ms &&
-	    now - s->last_rx_ms > cli->conf.idle_timeout_s * 1000ull) {
+	if (s->state != S_CLOSING && now > s->last_rx_ms &&
+	    now - s->last_rx_ms > idle_limit_ms(cli, s)) {
 		cli->st.closed_idle++;
 		start_close(s, "\n% idle timeout, closing\n");
 	}

@@ -626,6 +626,16 @@ def test_idle():
         r.close()
     finally:
         h.stop()
+    h = Host('--idle', '1', '--password', 'pw')
+    try:
+        r = Raw(h.port)
+        r.expect(rb'Password: ')
+        closed = r.closed_within(4)
+        check('idle timeout: also at the password prompt',
+              closed and b'idle timeout' in r.buf and PROMPT not in r.buf, repr(r.buf))
+        r.close()
+    finally:
+        h.stop()
 
 
 def main():
