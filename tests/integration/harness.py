@@ -57,6 +57,13 @@ SIDES = {
     },
 }
 
+# The link between two gateways (Topology(gateways=2)): TEST-NET-3's top
+# /28, clear of the prefixes the forwarding scenarios use.
+MID = {'gw1_4': '203.0.113.241', 'gw2_4': '203.0.113.242', 'len4': 28,
+       'gw1_6': '2001:db8:3::1', 'gw2_6': '2001:db8:3::2', 'len6': 64}
+LAN_NET4, LAN_NET6 = '192.0.2.0/24', '2001:db8:1::/64'
+WAN_NET4, WAN_NET6 = '198.51.100.0/24', '2001:db8:2::/64'
+
 _live = []
 VERBOSE = True      # the demo turns the harness's own log lines off
 
@@ -196,29 +203,215 @@ def parse_counters(text):
     return res
 
 
-class Topology:
-    """Namespaces, veth pairs, a config file and one mifgw process.
+class Gateway:
+    """One mifgw process: its namespace, ports, config file and output.
 
-    routes: list of dicts {prefix, via, port} added to the config.
+    ports: list of {name, ifname, role, addrs: [cidr, ...], mtu}.
+    """
+
+    def __init__(self, topo, name, ns, ports, routes, neighbors):
+        self.topo = topo
+        self.name = name
+        self.ns = ns
+        self.ports = ports
+        self.routes = list(routes)
+        self.neighbors = list(neighbors)
+        # EAL file prefix: DPDK leaves /var/run/dpdk/<prefix> behind.
+        self.prefix = f'{NS_PREFIX}{topo.tag}-{name}'
+        base = os.path.join(topo.dir, name)
+        self.cfg_path = base + '.conf'
+        self.out_path = base + '.out'
+        self.err_path = base + '.err'
+        self.proc = None
+        self.exit_code = None
+
+    def eal_args(self):
+        t = self.topo
+        lc = ['--lcores', t.lcores] if '@' in t.lcores else ['-l', t.lcores]
+        return lc + ['--no-pci', f'--file-prefix={self.prefix}'] + \
+            eal_mem_args()
+
+    def write_config(self):
+        t = self.topo
+        q = lambda v: f'"{v}"'  # noqa: E731
+        lines = [f'# {self.name}: written by tests/integration/harness.py',
+                 '']
+        if t.eal_in_file:
+            lines.append('eal = [ ' + ', '.join(map(q, self.eal_args()))
+                         + ' ];')
+        lines += [
+            'workers = [ ' + ', '.join(map(str, t.workers)) + ' ];',
+            f'log = {{ level = "{t.log_level}"; }};',
+            'dataplane = { ' + ' '.join(f'{k} = {v};' for k, v in
+                                        t.dataplane.items()) + ' };',
+            'ports = (',
+        ]
+        lines.append(',\n'.join(
+            f'  {{ name = "{p["name"]}"; '
+            f'dev = "net_af_packet{i},iface={p["ifname"]}"; '
+            f'role = "{p["role"]}";\n'
+            f'    addresses = [ {", ".join(map(q, p["addrs"]))} ]; '
+            f'mtu = {p["mtu"]}; }}' for i, p in enumerate(self.ports)))
+        lines.append(');')
+        if self.routes:
+            lines.append('routes = (')
+            lines.append(',\n'.join(
+                f'  {{ prefix = "{r["prefix"]}"; via = "{r["via"]}"; '
+                f'port = "{r["port"]}"; }}' for r in self.routes))
+            lines.append(');')
+        if self.neighbors:
+            lines.append('neighbors = (')
+            ents = []
+            for n in self.neighbors:
+                mac = n['mac']
+                if mac.startswith('client:'):
+                    mac = t.mac('client', mac.split(':', 1)[1])
+                ents.append(f'  {{ ip = "{n["ip"]}"; mac = "{mac}"; '
+                            f'port = "{n["port"]}"; }}')
+            lines.append(',\n'.join(ents))
+            lines.append(');')
+        with open(self.cfg_path, 'w', encoding='ascii') as f:
+            f.write('\n'.join(lines) + '\n')
+
+    def command(self):
+        argv = [self.topo.mifgw]
+        if not self.topo.eal_in_file:
+            argv += self.eal_args()
+        return argv + ['--', '-f', self.cfg_path]
+
+    def start(self, timeout):
+        argv = ['ip', 'netns', 'exec', self.ns] + self.command()
+        log(f'start {self.name}: {" ".join(argv)}')
+        with open(self.out_path, 'wb') as out, \
+                open(self.err_path, 'wb') as err:
+            # ip netns exec execs mifgw in place: this pid is mifgw's.
+            self.proc = subprocess.Popen(argv, stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if READY_RE.search(self.stderr()) or \
+                    READY_RE.search(self.stdout()):
+                log(f'{self.name}: mifgw pid {self.proc.pid} ready')
+                return
+            if self.proc.poll() is not None:
+                self.exit_code = self.proc.returncode
+                raise HarnessError(f'{self.name}: mifgw exited with '
+                                   f'{self.exit_code} before it was ready')
+            time.sleep(0.05)
+        raise HarnessError(f'{self.name}: mifgw not ready after {timeout}s')
+
+    def _read(self, path):
+        try:
+            with open(path, encoding='utf-8', errors='replace') as f:
+                return f.read()
+        except OSError:
+            return ''
+
+    def stdout(self):
+        return self._read(self.out_path)
+
+    def stderr(self):
+        return self._read(self.err_path)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def counters(self, timeout=5):
+        """SIGUSR1, then the counters block that the signal produced."""
+        if not self.alive():
+            raise HarnessError(f'{self.name}: mifgw is not running')
+        before = self.stdout().count(BLOCK_END)
+        os.kill(self.proc.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.stdout()
+            if text.count(BLOCK_END) > before:
+                return parse_counters(text)
+            time.sleep(0.05)
+        raise HarnessError(f'{self.name}: no counters block within '
+                           f'{timeout}s of SIGUSR1')
+
+    def wait_counter(self, pred, timeout=10, interval=0.5):
+        """Poll counters until pred(counters) is true; return the last."""
+        deadline = time.monotonic() + timeout
+        while True:
+            c = self.counters()
+            if pred(c) or time.monotonic() >= deadline:
+                return c
+            time.sleep(interval)
+
+    def dump_logs(self, tail=60):
+        for what, text in (('stdout', self.stdout()),
+                           ('stderr', self.stderr())):
+            lines = text.splitlines()
+            print(f'---- {self.name} mifgw {what} (last {tail} of '
+                  f'{len(lines)} lines)', file=sys.stderr)
+            for ln in lines[-tail:]:
+                print(ln, file=sys.stderr)
+        sys.stderr.flush()
+
+    def sanitizer_reports(self):
+        """Lines in mifgw's stderr that come from ASan/UBSan/LSan."""
+        pat = re.compile(r'ERROR: (Address|Leak)Sanitizer|runtime error:')
+        return [ln for ln in self.stderr().splitlines() if pat.search(ln)]
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stop mifgw with sig; return its exit code (None if killed)."""
+        if self.proc is None:
+            return self.exit_code
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(sig)
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log(f'{self.name}: mifgw pid {self.proc.pid} ignored '
+                    f'signal {sig}; killing it')
+                self.proc.kill()
+                self.proc.wait()
+                self.exit_code = None
+                return None
+        self.exit_code = self.proc.returncode
+        return self.exit_code
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(os.path.join(DPDK_RUN_DIR, self.prefix),
+                      ignore_errors=True)
+
+
+class Topology:
+    """Namespaces, veth pairs and one or two mifgw processes.
+
+    gateways=1: lan client - gw - wan client.
+    gateways=2: lan client - gw - (link "mid") - gw2 - wan client; each
+        gateway routes the far client's prefixes via the other's "mid"
+        address. The wan client's gateway addresses are then gw2's.
+    routes: list of dicts {prefix, via, port} added to the first gateway.
     neighbors: list of dicts {ip, mac, port}; mac may be 'client:<side>'
         to stand for that client interface's MAC address.
     client_extra: {side: [(address/len, dev), ...]} extra client addresses
         ('lo' or the veth).
-    mtu: {side: IP MTU of that gateway port}.
+    mtu: {side: IP MTU of the gateway port facing that client}.
     eal_in_file: put the EAL options in the config instead of argv.
     dataplane: overrides of the "dataplane" group's tunables.
     lcores: '-l' list, or a '--lcores' map when it holds '@' (to put more
         lcores than CPUs on the machine); workers: the worker lcore ids.
+
+    The single-gateway attributes (proc, counters(), stop(), ...) act on
+    the first gateway; gws lists them all.
     """
 
     def __init__(self, mifgw, routes=(), neighbors=(), client_extra=None,
                  mtu=None, eal_in_file=False, log_level='info',
-                 dataplane=None, lcores='0,1', workers=(1,)):
+                 dataplane=None, lcores='0,1', workers=(1,), gateways=1):
         self.mifgw = os.path.abspath(mifgw)
-        self.routes = list(routes)
-        self.neighbors = list(neighbors)
         self.client_extra = client_extra or {}
-        self.mtu = mtu or {}
         self.eal_in_file = eal_in_file
         self.log_level = log_level
         # A small pool so several gateways fit at once; a short idle sleep
@@ -229,29 +422,114 @@ class Topology:
         self.dataplane.update(dataplane or {})
         self.lcores = lcores
         self.workers = list(workers)
+        mtu = mtu or {}
 
         self.tag = f'{os.getpid()}-{secrets.token_hex(2)}'
         short = secrets.token_hex(3)
+        self.dir = tempfile.mkdtemp(prefix=f'{NS_PREFIX}{self.tag}-')
         self.ns = {'gw': f'{NS_PREFIX}{self.tag}-gw'}
+        if gateways == 2:
+            self.ns['gw2'] = f'{NS_PREFIX}{self.tag}-gw2'
         self.gw_if = {}
         self.cl_if = {}
+        self.gw_of = {}     # client side -> the gateway namespace key
         for i, side in enumerate(SIDES):
             self.ns[side] = f'{NS_PREFIX}{self.tag}-{side}'
             self.gw_if[side] = f'v{short}g{i}'
             self.cl_if[side] = f'v{short}c{i}'
-        self.dir = tempfile.mkdtemp(prefix=f'{NS_PREFIX}{self.tag}-')
-        # EAL file prefix: DPDK leaves /var/run/dpdk/<prefix> behind.
-        self.prefix = f'{NS_PREFIX}{self.tag}'
-        self.cfg_path = os.path.join(self.dir, 'mifgw.conf')
-        self.out_path = os.path.join(self.dir, 'mifgw.out')
-        self.err_path = os.path.join(self.dir, 'mifgw.err')
-        self.proc = None
-        self.exit_code = None
+            self.gw_of[side] = 'gw2' if gateways == 2 and side == 'wan' \
+                else 'gw'
+        # Gateway-to-gateway veth: (ns key, ifname) at each end.
+        self.links = []
+
+        def port(side, name=None, role=None, addrs=None, ifname=None):
+            s = SIDES.get(side, {})
+            return {'name': name or side, 'role': role or s['role'],
+                    'ifname': ifname or self.gw_if[side],
+                    'addrs': addrs or [f'{s["gw4"]}/{s["len4"]}',
+                                       f'{s["gw6"]}/{s["len6"]}'],
+                    'mtu': mtu.get(side, 1500)}
+
+        if gateways == 1:
+            self.gws = [Gateway(self, 'gw', self.ns['gw'],
+                                [port('lan'), port('wan')],
+                                routes, neighbors)]
+        elif gateways == 2:
+            m1, m2 = f'v{short}m1', f'v{short}m2'
+            self.links.append((('gw', m1), ('gw2', m2)))
+            mid1 = port('mid', 'mid', 'unprotected',
+                        [f'{MID["gw1_4"]}/{MID["len4"]}',
+                         f'{MID["gw1_6"]}/{MID["len6"]}'], m1)
+            mid2 = port('mid', 'mid', 'unprotected',
+                        [f'{MID["gw2_4"]}/{MID["len4"]}',
+                         f'{MID["gw2_6"]}/{MID["len6"]}'], m2)
+            far = [(WAN_NET4, MID['gw2_4']), (WAN_NET6, MID['gw2_6'])]
+            near = [(LAN_NET4, MID['gw1_4']), (LAN_NET6, MID['gw1_6'])]
+            r1 = [{'prefix': p, 'via': v, 'port': 'mid'} for p, v in far]
+            r2 = [{'prefix': p, 'via': v, 'port': 'mid'} for p, v in near]
+            self.gws = [
+                Gateway(self, 'gw', self.ns['gw'], [port('lan'), mid1],
+                        r1 + list(routes), neighbors),
+                Gateway(self, 'gw2', self.ns['gw2'],
+                        [mid2, port('wan', role='protected')], r2, ()),
+            ]
+        else:
+            raise ValueError('gateways must be 1 or 2')
         self.helpers = []
         self.closed = False
         # MIF_KEEP_LOGS=1 keeps the config and mifgw's output after close.
         self.keep_dir = os.environ.get('MIF_KEEP_LOGS') == '1'
         _live.append(self)
+
+    # ---- the first gateway, as single-gateway tests use it -------------
+
+    @property
+    def gw(self):
+        return self.gws[0]
+
+    @property
+    def proc(self):
+        return self.gw.proc
+
+    @property
+    def exit_code(self):
+        return self.gw.exit_code
+
+    @property
+    def cfg_path(self):
+        return self.gw.cfg_path
+
+    def eal_args(self):
+        return self.gw.eal_args()
+
+    def command(self):
+        return self.gw.command()
+
+    def stdout(self):
+        return self.gw.stdout()
+
+    def stderr(self):
+        return self.gw.stderr()
+
+    def alive(self):
+        return self.gw.alive()
+
+    def counters(self, timeout=5):
+        return self.gw.counters(timeout)
+
+    def wait_counter(self, pred, timeout=10, interval=0.5):
+        return self.gw.wait_counter(pred, timeout, interval)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        return self.gw.stop(sig, timeout)
+
+    def dump_logs(self, tail=60):
+        for g in self.gws:
+            g.dump_logs(tail)
+
+    def sanitizer_reports(self):
+        return [f'{g.name}: {ln}' for g in self.gws
+                for ln in g.sanitizer_reports()]
 
     # ---- set-up ----------------------------------------------------
 
@@ -259,8 +537,10 @@ class Topology:
         sweep_stale()
         self._make_namespaces()
         self._make_links()
-        self._write_config()
-        self._start_mifgw(timeout)
+        for g in self.gws:
+            g.write_config()
+        for g in self.gws:
+            g.start(timeout)
         return self
 
     def __enter__(self):
@@ -280,11 +560,12 @@ class Topology:
         for ns in self.ns.values():
             run(['ip', 'netns', 'add', ns])
             run(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
-        # The gateway namespace: no IPv6 at all, so the kernel sends no
+        # Gateway namespaces: no IPv6 at all, so the kernel sends no
         # router or neighbour solicitations and no MLD on mifgw's links.
-        self._sysctl(self.ns['gw'],
-                     net__ipv6__conf__all__disable_ipv6=1,
-                     net__ipv6__conf__default__disable_ipv6=1)
+        for g in self.gws:
+            self._sysctl(g.ns,
+                         net__ipv6__conf__all__disable_ipv6=1,
+                         net__ipv6__conf__default__disable_ipv6=1)
         # Clients: addresses usable at once (no DAD wait), no RS noise.
         for side in SIDES:
             self._sysctl(self.ns[side],
@@ -292,18 +573,26 @@ class Topology:
                          net__ipv6__conf__default__accept_dad=0,
                          net__ipv6__conf__default__router_solicitations=0)
 
+    def _gw_end(self, ns, ifname):
+        # veth leaves checksums partial when tx offload is on; a packet
+        # socket then sees frames with wrong checksums.
+        run(['ethtool', '-K', ifname, 'tx', 'off', 'rx', 'off', 'gro', 'off',
+             'gso', 'off', 'tso', 'off'], ns=ns)
+        run(['ip', '-n', ns, 'link', 'set', ifname, 'up'])
+
     def _make_links(self):
-        gw = self.ns['gw']
+        for (k1, if1), (k2, if2) in self.links:
+            run(['ip', 'link', 'add', if1, 'netns', self.ns[k1], 'type',
+                 'veth', 'peer', 'name', if2, 'netns', self.ns[k2]])
+            self._gw_end(self.ns[k1], if1)
+            self._gw_end(self.ns[k2], if2)
         for side, s in SIDES.items():
+            gw = self.ns[self.gw_of[side]]
             g, c, cns = self.gw_if[side], self.cl_if[side], self.ns[side]
             run(['ip', 'link', 'add', g, 'netns', gw, 'type', 'veth',
                  'peer', 'name', c, 'netns', cns])
-            # veth leaves checksums partial when tx offload is on; a
-            # packet socket then sees frames with wrong checksums.
-            run(['ethtool', '-K', g, 'tx', 'off', 'rx', 'off', 'gro', 'off',
-                 'gso', 'off', 'tso', 'off'], ns=gw)
+            self._gw_end(gw, g)
             run(['ethtool', '-K', c, 'tx', 'off'], ns=cns)
-            run(['ip', '-n', gw, 'link', 'set', g, 'up'])
             run(['ip', '-n', cns, 'link', 'set', c, 'up'])
             run(['ip', '-n', cns, 'addr', 'add',
                  f'{s["cl4"]}/{s["len4"]}', 'dev', c])
@@ -321,144 +610,13 @@ class Topology:
                     + extra)
 
     def mac(self, where, side):
-        """MAC address of the gateway ('gw') or client ('client') end."""
-        ns, ifname = ((self.ns['gw'], self.gw_if[side]) if where == 'gw'
+        """MAC address of the gateway port facing client side ('gw'), or
+        of that client's interface ('client')."""
+        ns, ifname = ((self.ns[self.gw_of[side]], self.gw_if[side])
+                      if where == 'gw'
                       else (self.ns[side], self.cl_if[side]))
         cp = run(['cat', f'/sys/class/net/{ifname}/address'], ns=ns)
         return cp.stdout.strip()
-
-    def eal_args(self):
-        lc = ['--lcores', self.lcores] if '@' in self.lcores else \
-            ['-l', self.lcores]
-        return (lc + ['--no-pci',
-                 f'--file-prefix={self.prefix}']
-                + eal_mem_args())
-
-    def _write_config(self):
-        q = lambda v: f'"{v}"'  # noqa: E731
-        lines = ['# written by tests/integration/harness.py', '']
-        if self.eal_in_file:
-            lines.append('eal = [ ' + ', '.join(map(q, self.eal_args()))
-                         + ' ];')
-        lines += [
-            'workers = [ ' + ', '.join(map(str, self.workers)) + ' ];',
-            f'log = {{ level = "{self.log_level}"; }};',
-            'dataplane = { ' + ' '.join(f'{k} = {v};' for k, v in
-                                        self.dataplane.items()) + ' };',
-            'ports = (',
-        ]
-        ports = []
-        for i, (side, s) in enumerate(SIDES.items()):
-            ports.append(
-                f'  {{ name = "{side}"; '
-                f'dev = "net_af_packet{i},iface={self.gw_if[side]}"; '
-                f'role = "{s["role"]}";\n'
-                f'    addresses = [ "{s["gw4"]}/{s["len4"]}", '
-                f'"{s["gw6"]}/{s["len6"]}" ]; '
-                f'mtu = {self.mtu.get(side, 1500)}; }}')
-        lines.append(',\n'.join(ports))
-        lines.append(');')
-        if self.routes:
-            lines.append('routes = (')
-            lines.append(',\n'.join(
-                f'  {{ prefix = "{r["prefix"]}"; via = "{r["via"]}"; '
-                f'port = "{r["port"]}"; }}' for r in self.routes))
-            lines.append(');')
-        if self.neighbors:
-            lines.append('neighbors = (')
-            ents = []
-            for n in self.neighbors:
-                mac = n['mac']
-                if mac.startswith('client:'):
-                    mac = self.mac('client', mac.split(':', 1)[1])
-                ents.append(f'  {{ ip = "{n["ip"]}"; mac = "{mac}"; '
-                            f'port = "{n["port"]}"; }}')
-            lines.append(',\n'.join(ents))
-            lines.append(');')
-        with open(self.cfg_path, 'w', encoding='ascii') as f:
-            f.write('\n'.join(lines) + '\n')
-
-    def command(self):
-        argv = [self.mifgw]
-        if not self.eal_in_file:
-            argv += self.eal_args()
-        return argv + ['--', '-f', self.cfg_path]
-
-    def _start_mifgw(self, timeout):
-        argv = ['ip', 'netns', 'exec', self.ns['gw']] + self.command()
-        log(f'start: {" ".join(argv)}')
-        with open(self.out_path, 'wb') as out, \
-                open(self.err_path, 'wb') as err:
-            # ip netns exec execs mifgw in place: this pid is mifgw's.
-            self.proc = subprocess.Popen(argv, stdout=out, stderr=err,
-                                         stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if READY_RE.search(self.stderr()) or \
-                    READY_RE.search(self.stdout()):
-                log(f'mifgw pid {self.proc.pid} ready')
-                return
-            if self.proc.poll() is not None:
-                self.exit_code = self.proc.returncode
-                raise HarnessError(f'mifgw exited with {self.exit_code} '
-                                   'before it was ready')
-            time.sleep(0.05)
-        raise HarnessError(f'mifgw not ready after {timeout}s')
-
-    # ---- observing ---------------------------------------------------
-
-    def stdout(self):
-        with open(self.out_path, encoding='utf-8', errors='replace') as f:
-            return f.read()
-
-    def stderr(self):
-        with open(self.err_path, encoding='utf-8', errors='replace') as f:
-            return f.read()
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def counters(self, timeout=5):
-        """SIGUSR1, then the counters block that the signal produced."""
-        if not self.alive():
-            raise HarnessError('mifgw is not running')
-        before = self.stdout().count(BLOCK_END)
-        os.kill(self.proc.pid, signal.SIGUSR1)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.stdout()
-            if text.count(BLOCK_END) > before:
-                return parse_counters(text)
-            time.sleep(0.05)
-        raise HarnessError(f'no counters block within {timeout}s of SIGUSR1')
-
-    def wait_counter(self, pred, timeout=10, interval=0.5):
-        """Poll counters until pred(counters) is true; return the last."""
-        deadline = time.monotonic() + timeout
-        while True:
-            c = self.counters()
-            if pred(c) or time.monotonic() >= deadline:
-                return c
-            time.sleep(interval)
-
-    def dump_logs(self, tail=60):
-        for name, path in (('stdout', self.out_path),
-                           ('stderr', self.err_path)):
-            try:
-                with open(path, encoding='utf-8', errors='replace') as f:
-                    lines = f.read().splitlines()
-            except OSError:
-                continue
-            print(f'---- mifgw {name} (last {tail} of {len(lines)} lines)',
-                  file=sys.stderr)
-            for ln in lines[-tail:]:
-                print(ln, file=sys.stderr)
-        sys.stderr.flush()
-
-    def sanitizer_reports(self):
-        """Lines in mifgw's stderr that come from ASan/UBSan/LSan."""
-        pat = re.compile(r'ERROR: (Address|Leak)Sanitizer|runtime error:')
-        return [ln for ln in self.stderr().splitlines() if pat.search(ln)]
 
     # ---- acting ------------------------------------------------------
 
@@ -497,24 +655,6 @@ class Topology:
 
     # ---- tear-down ---------------------------------------------------
 
-    def stop(self, sig=signal.SIGTERM, timeout=10):
-        """Stop mifgw with sig; return its exit code (None if killed)."""
-        if self.proc is None:
-            return self.exit_code
-        if self.proc.poll() is None:
-            try:
-                self.proc.send_signal(sig)
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                log(f'mifgw pid {self.proc.pid} ignored signal {sig}; '
-                    'killing it')
-                self.proc.kill()
-                self.proc.wait()
-                self.exit_code = None
-                return None
-        self.exit_code = self.proc.returncode
-        return self.exit_code
-
     def close(self):
         if self.closed:
             return
@@ -526,13 +666,8 @@ class Topology:
                 p.wait(2)
             except subprocess.TimeoutExpired:
                 pass
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(3)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        for g in self.gws:
+            g.kill()
         for ns in self.ns.values():
             # Anything still inside (a helper's child) would keep the
             # namespace, and its veth, alive.
@@ -543,17 +678,7 @@ class Topology:
                 except (OSError, ValueError):
                     pass
             run(['ip', 'netns', 'del', ns], check=False, timeout=5)
-        shutil.rmtree(os.path.join(DPDK_RUN_DIR, self.prefix),
-                      ignore_errors=True)
         if not self.keep_dir:
-            for path in (self.cfg_path, self.out_path, self.err_path):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
-            try:
-                os.rmdir(self.dir)
-            except OSError:
-                pass
+            shutil.rmtree(self.dir, ignore_errors=True)
         if self in _live:
             _live.remove(self)

@@ -19,7 +19,8 @@ import subprocess
 import sys
 import time
 
-from harness import SIDES, HarnessError, Topology, log, parse_counters
+from harness import (MID, SIDES, HarnessError, Topology, log,
+                     parse_counters)
 
 LAN, WAN = SIDES['lan'], SIDES['wan']
 
@@ -380,6 +381,33 @@ def two_workers(t):
     bulk(t, 4, 16 << 20)
 
 
+# ---- two gateways in series ----------------------------------------------
+
+@scenario(gateways=2)
+def two_gateways(t):
+    gw1, gw2 = t.gws
+    b1, b2 = gw1.counters(), gw2.counters()
+    ping_all(t, 'lan', WAN['cl4'])
+    ping_all(t, 'lan', WAN['cl6'])
+    ping_all(t, 'wan', LAN['cl4'])
+    ping_all(t, 'wan', LAN['cl6'])
+    a1, a2 = gw1.counters(), gw2.counters()
+    for g, b, a in (('gw', b1, a1), ('gw2', b2, a2)):
+        for dirn in ('rx', 'tx'):
+            d = port_delta(b, a, 'mid', dirn)
+            check(d >= 20, f'{g} port mid {dirn} rose by {d} >= 20')
+    # TTL 2 dies at the second gateway, which answers from its mid
+    # address; TTL 3 arrives.
+    for v, mid2, exceeded, reply in ((4, MID['gw2_4'], 11, 0),
+                                     (6, MID['gw2_6'], 3, 129)):
+        r = probe(t, 'lan', 'echo', '--dst', WAN[f'cl{v}'], '--ttl', '2')
+        check(r.get('type') == exceeded and r.get('src') == mid2,
+              f'IPv{v} ttl 2: time exceeded from gw2 {mid2}: {r}')
+        r = probe(t, 'lan', 'echo', '--dst', WAN[f'cl{v}'], '--ttl', '3')
+        check(r.get('type') == reply, f'IPv{v} ttl 3 arrives: {r}')
+    bulk(t, 4, 16 << 20)
+
+
 # ---- static routes and neighbours, MTU ----------------------------------
 
 @scenario(routes=[
@@ -468,12 +496,14 @@ def main(argv):
     try:
         t.start()
         fn(t)
-        if t.exit_code is None and t.proc.poll() is None:
-            code = t.stop()
-            check(code == 0, f'mifgw stopped by SIGTERM, exit status {code}')
-        else:
-            check(t.proc.returncode == 0 or t.exit_code == 0,
-                  f'mifgw exit status {t.proc.returncode}')
+        for g in t.gws:
+            if g.alive():
+                code = g.stop()
+                check(code == 0,
+                      f'{g.name}: mifgw stopped by SIGTERM, exit status {code}')
+            else:
+                code = g.proc.returncode
+                check(code == 0, f'{g.name}: mifgw exit status {code}')
         rep = t.sanitizer_reports()
         check(not rep, 'no sanitizer report from mifgw'
               + (': ' + '; '.join(rep[:3]) if rep else ''))
