@@ -9,6 +9,7 @@
  * summary (addresses of a port, RX queues of a worker) are one flat
  * array of "OWNER ITEM" strings.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -265,8 +266,8 @@ tel_port_one(unsigned int i, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "link", link_state_name(i));
 	rte_tel_data_add_dict_u64(d, "speed_mbps",
 		link_speed(w) == LINK_SPEED_MASK ? 0 : link_speed(w));
-	rte_tel_data_add_dict_string(d, "duplex",
-		(w & LINK_FDX) ? "full" : "half");
+	rte_tel_data_add_dict_string(d, "duplex", !(w & LINK_KNOWN) ?
+		"unknown" : (w & LINK_FDX) ? "full" : "half");
 	rte_tel_data_add_dict_int(d, "rx_queues", p->n_rxq);
 	rte_tel_data_add_dict_int(d, "tx_queues", p->n_txq);
 	a = array_new(RTE_TEL_STRING_VAL);
@@ -474,9 +475,12 @@ tel_workers(const char *cmd __rte_unused, const char *params,
 	int rc;
 
 	if (has_param(params)) {
+		/* Digits only: strtoul() would take " 1", "+1" and "-1". */
+		if (!isdigit((unsigned char)params[0]))
+			return -EINVAL;
 		errno = 0;
 		v = strtoul(params, &end, 10);
-		if (errno != 0 || *end != '\0' || end == params)
+		if (errno != 0 || *end != '\0')
 			return -EINVAL;
 		for (pos = 0; pos < n; pos++)
 			if (lcore_at(pos) == v)
@@ -534,9 +538,14 @@ static const struct {
 int
 mif_telemetry_init(const struct mif_cfg *cfg)
 {
+	static bool registered;
 	unsigned int i;
 	int rc;
 
+	/* DPDK 22.11 lists a command twice if it is registered twice. */
+	if (registered)
+		return -EALREADY;
+	registered = true;
 	/* The configuration is freed before the EAL stops the telemetry
 	 * threads, so keep a copy of what the endpoints show. */
 	snprintf(cfg_path, sizeof(cfg_path), "%s", cfg->path);

@@ -30,7 +30,8 @@
 /**
  * Register the /mifgw/ endpoints and record every port's link state.
  * Call once on the main lcore after the ports have started.
- * @return 0, or -errno when DPDK refused an endpoint (logged).
+ * @return 0, -EALREADY on a second call, or -errno when DPDK refused an
+ *         endpoint (logged).
  */
 int mif_telemetry_init(const struct mif_cfg *cfg);
 
