@@ -310,6 +310,62 @@ ecn_decap(uint8_t outer, uint8_t inner)
 	return inner;
 }
 
+/* Inner IPv4 of a tunnel: check its length, apply ECN. Returns its
+ * length, or 0 with *why set. */
+static uint32_t
+inner4(uint8_t *in, const struct meta *mt, struct rte_mbuf *m,
+       enum mif_sa_drop *why)
+{
+	struct rte_ipv4_hdr h;
+	uint32_t len, hlen;
+	int e;
+
+	memcpy(&h, in, sizeof(h));
+	len = rte_be_to_cpu_16(h.total_length);
+	hlen = (h.version_ihl & 0x0f) * 4u;
+	if (hlen < sizeof(h) || len < hlen || len > mt->plen)
+		return 0;
+	if ((e = ecn_decap(mt->ecn, h.type_of_service & 3)) < 0) {
+		*why = MIF_SA_DROP_ECN;
+		return 0;
+	}
+	if (e != (h.type_of_service & 3)) {
+		h.type_of_service = (h.type_of_service & ~3) | e;
+		h.hdr_checksum = 0;
+		memcpy(in, &h, sizeof(h));
+		h.hdr_checksum = rte_ipv4_cksum((void *)in);
+		memcpy(in, &h, sizeof(h));
+	}
+	m->l3_len = hlen;
+	m->packet_type = RTE_PTYPE_L3_IPV4;
+	return len;
+}
+
+static uint32_t
+inner6(uint8_t *in, const struct meta *mt, struct rte_mbuf *m,
+       enum mif_sa_drop *why)
+{
+	struct rte_ipv6_hdr h;
+	uint32_t len, vtc;
+	int e;
+
+	memcpy(&h, in, sizeof(h));
+	len = sizeof(h) + rte_be_to_cpu_16(h.payload_len);
+	if (len > mt->plen)
+		return 0;
+	vtc = rte_be_to_cpu_32(h.vtc_flow);
+	if ((e = ecn_decap(mt->ecn, (vtc >> 20) & 3)) < 0) {
+		*why = MIF_SA_DROP_ECN;
+		return 0;
+	}
+	vtc = (vtc & ~(3u << 20)) | (uint32_t)e << 20;
+	h.vtc_flow = rte_cpu_to_be_32(vtc);
+	memcpy(in, &h, sizeof(h));
+	m->l3_len = sizeof(h);
+	m->packet_type = RTE_PTYPE_L3_IPV6;
+	return len;
+}
+
 /* Tunnel mode: validate the inner header, apply ECN, strip. */
 static int
 tunnel_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
@@ -317,52 +373,21 @@ tunnel_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
 {
 	uint8_t *in = rte_pktmbuf_mtod(m, uint8_t *) + pk->ct_off;
 	uint32_t len;
-	int e;
 
 	*why = MIF_SA_DROP_BAD_LEN;
-	if (mt->next == MIF_IPPROTO_IPIP && mt->plen >= 20 &&
-	    (in[0] >> 4) == 4) {
-		struct rte_ipv4_hdr h;
-
-		memcpy(&h, in, sizeof(h));
-		len = rte_be_to_cpu_16(h.total_length);
-		if ((h.version_ihl & 0x0f) < 5 ||
-		    len < (h.version_ihl & 0x0f) * 4u || len > mt->plen)
-			return -EBADMSG;
-		if ((e = ecn_decap(mt->ecn, h.type_of_service & 3)) < 0)
-			goto ecn;
-		if (e != (h.type_of_service & 3)) {
-			h.type_of_service = (h.type_of_service & ~3) | e;
-			h.hdr_checksum = 0;
-			memcpy(in, &h, sizeof(h));
-			h.hdr_checksum = rte_ipv4_cksum((void *)in);
-			memcpy(in, &h, sizeof(h));
-		}
-		m->l3_len = (h.version_ihl & 0x0f) * 4;
-		m->packet_type = RTE_PTYPE_L3_IPV4;
-	} else if (mt->next == MIF_IPPROTO_IPV6 && mt->plen >= 40 &&
-		   (in[0] >> 4) == 6) {
-		struct rte_ipv6_hdr h;
-		uint32_t vtc;
-
-		memcpy(&h, in, sizeof(h));
-		len = sizeof(h) + rte_be_to_cpu_16(h.payload_len);
-		if (len > mt->plen)
-			return -EBADMSG;
-		vtc = rte_be_to_cpu_32(h.vtc_flow);
-		if ((e = ecn_decap(mt->ecn, (vtc >> 20) & 3)) < 0)
-			goto ecn;
-		vtc = (vtc & ~(3u << 20)) | (uint32_t)e << 20;
-		h.vtc_flow = rte_cpu_to_be_32(vtc);
-		memcpy(in, &h, sizeof(h));
-		m->l3_len = sizeof(h);
-		m->packet_type = RTE_PTYPE_L3_IPV6;
-	} else {
-		/* Wrong next header for a tunnel, or a header that does not
-		 * fit: the trailer or the payload is malformed. */
-		*why = mt->next == MIF_IPPROTO_IPIP ||
-			mt->next == MIF_IPPROTO_IPV6 ? MIF_SA_DROP_BAD_LEN :
-			MIF_SA_DROP_BAD_PAD;
+	if (mt->next == MIF_IPPROTO_IPIP)
+		len = mt->plen >= sizeof(struct rte_ipv4_hdr) &&
+			(in[0] >> 4) == 4 ? inner4(in, mt, m, why) : 0;
+	else if (mt->next == MIF_IPPROTO_IPV6)
+		len = mt->plen >= sizeof(struct rte_ipv6_hdr) &&
+			(in[0] >> 4) == 6 ? inner6(in, mt, m, why) : 0;
+	else
+		len = 0;
+	if (len == 0) {
+		/* Not a tunnel's next header: the trailer is malformed. */
+		if (mt->next != MIF_IPPROTO_IPIP &&
+		    mt->next != MIF_IPPROTO_IPV6)
+			*why = MIF_SA_DROP_BAD_PAD;
 		return -EBADMSG;
 	}
 	/* Anything after the inner packet is TFC padding (RFC 4303 2.7). */
@@ -370,9 +395,6 @@ tunnel_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
 	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - len);
 	pk->len = len;
 	return 0;
-ecn:
-	*why = MIF_SA_DROP_ECN;
-	return -EBADMSG;
 }
 
 /* Transport mode: the outer IP header moves up to the payload and takes

@@ -235,105 +235,134 @@ geom_of(const struct mif_sa *sa, const struct inner *in, struct geom *g)
 	return 0;
 }
 
-/* Build one packet up to the point where only crypto is missing. */
+/* Checks before anything is written: layout, room, support. */
 static int
-prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
-	struct mif_esp_pkt *pk, const uint8_t *iv_in)
+prepare_check(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
+	      struct mif_esp_pkt *pk, struct inner *in, struct geom *g)
 {
-	struct mif_esp_hdr eh;
-	struct mif_esp_tail et;
-	struct inner in;
-	struct geom g;
-	uint8_t *p, *t, *esp;
-	uint32_t i, hi;
-
 	if (m->nb_segs != 1) {
 		drop_ctx(ctx, pk, MIF_ESP_DROP_NONLINEAR);
 		return -ENOTSUP;
 	}
-	if (inner_parse(m, &in) != 0 || geom_of(sa, &in, &g) != 0) {
+	if (inner_parse(m, in) != 0 || geom_of(sa, in, g) != 0) {
 		drop_sa(ctx, pk, sa, MIF_SA_DROP_BAD_LEN);
 		return -EBADMSG;
 	}
-	if (sa->mode == MIF_SA_MODE_TRANSPORT && in.family == AF_INET6 &&
-	    v6_ext_before_esp(in.proto)) {
+	if (sa->mode == MIF_SA_MODE_TRANSPORT && in->family == AF_INET6 &&
+	    v6_ext_before_esp(in->proto)) {
 		/* XXX(#3): ESP is not inserted after IPv6 extension headers
 		 * in transport mode; such packets are dropped. */
 		drop_ctx(ctx, pk, MIF_ESP_DROP_UNSUPPORTED);
 		return -ENOTSUP;
 	}
-	if (rte_pktmbuf_headroom(m) < g.add ||
-	    rte_pktmbuf_tailroom(m) < g.tail) {
+	if (rte_pktmbuf_headroom(m) < g->add ||
+	    rte_pktmbuf_tailroom(m) < g->tail) {
 		drop_ctx(ctx, pk, MIF_ESP_DROP_NOSPACE);
 		return -ENOSPC;
 	}
+	return 0;
+}
 
-	pk->len = in.len;
-	t = (uint8_t *)rte_pktmbuf_append(m, g.tail);
-	for (i = 0; i < g.pad; i++)
+/* Padding and trailer at the end, IP (+UDP) and ESP header in front.
+ * Returns the start of the packet. */
+static uint8_t *
+write_frame(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
+	    struct rte_mbuf *m, const struct mif_esp_pkt *pk,
+	    const struct inner *in, const struct geom *g)
+{
+	uint8_t proto = g->udp ? IPPROTO_UDP : MIF_IPPROTO_ESP;
+	struct mif_esp_tail et;
+	struct mif_esp_hdr eh;
+	uint8_t *p, *t;
+	uint32_t i;
+
+	t = (uint8_t *)rte_pktmbuf_append(m, g->tail);
+	for (i = 0; i < g->pad; i++)
 		t[i] = i + 1;		/* RFC 4303 2.4 default padding */
-	et.pad_len = g.pad;
-	et.next_proto = sa->mode == MIF_SA_MODE_TRANSPORT ? in.proto :
-		in.family == AF_INET ? MIF_IPPROTO_IPIP : MIF_IPPROTO_IPV6;
-	memcpy(t + g.pad, &et, sizeof(et));
+	et.pad_len = g->pad;
+	et.next_proto = sa->mode == MIF_SA_MODE_TRANSPORT ? in->proto :
+		in->family == AF_INET ? MIF_IPPROTO_IPIP : MIF_IPPROTO_IPV6;
+	memcpy(t + g->pad, &et, sizeof(et));
 
-	p = (uint8_t *)rte_pktmbuf_prepend(m, g.add);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, g->add);
 	if (sa->mode == MIF_SA_MODE_TRANSPORT) {
-		memmove(p, p + g.add, g.l3);
-		transport_fix(p, &in, g.tot, g.udp ? IPPROTO_UDP :
-			      MIF_IPPROTO_ESP);
+		memmove(p, p + g->add, g->l3);
+		transport_fix(p, in, g->tot, proto);
 	} else if (sa->ep.local.family == AF_INET) {
-		outer_v4(ctx, sa, p, &in, g.tot);
+		outer_v4(ctx, sa, p, in, g->tot);
 	} else {
-		outer_v6(sa, p, &in, g.tot, g.udp ? IPPROTO_UDP :
-			 MIF_IPPROTO_ESP);
+		outer_v6(sa, p, in, g->tot, proto);
 	}
-	if (g.udp)
-		udp_write(sa, p + g.l3, g.tot - g.l3);
+	if (g->udp)
+		udp_write(sa, p + g->l3, g->tot - g->l3);
 
-	esp = p + g.l3 + g.udp;
 	eh.spi = rte_cpu_to_be_32(sa->spi);
 	eh.seq = rte_cpu_to_be_32((uint32_t)pk->seq);
-	memcpy(esp, &eh, sizeof(eh));
-	hi = rte_cpu_to_be_32((uint32_t)(pk->seq >> 32));
+	memcpy(p + g->l3 + g->udp, &eh, sizeof(eh));
+	return p;
+}
 
-	pk->l3_len = g.l3;
-	pk->udp_len = g.udp;
-	pk->ct_off = g.l3 + g.udp + sizeof(eh) + sa->iv_len;
-	pk->ct_len = g.pl + g.pad + sizeof(et);
-	m->l2_len = 0;
-	m->l3_len = g.l3;
+/* IV into the packet; GCM nonce and AAD, or the ESN high half for an
+ * HMAC, into the scratch. */
+static void
+write_iv(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *p,
+	 struct mif_esp_pkt *pk, const uint8_t *iv_in)
+{
+	uint8_t *esp = p + pk->l3_len + pk->udp_len;
+	uint8_t *iv = esp + sizeof(struct mif_esp_hdr);
+	uint32_t hi = rte_cpu_to_be_32((uint32_t)(pk->seq >> 32));
+	uint64_t s = rte_cpu_to_be_64(pk->seq);
 
 	if (sa->cipher == MIF_SA_CIPHER_AES_GCM16) {
-		uint64_t s = rte_cpu_to_be_64(pk->seq);
-
 		/* RFC 4106 3.1: the IV only has to be unique per key; the
 		 * 64-bit sequence number is. */
-		memcpy(esp + sizeof(eh), iv_in ? iv_in : (const uint8_t *)&s, 8);
+		memcpy(iv, iv_in ? iv_in : (const uint8_t *)&s, 8);
 		memcpy(pk->nonce, sa->keys->salt, 4);
-		memcpy(pk->nonce + 4, esp + sizeof(eh), 8);
+		memcpy(pk->nonce + 4, iv, 8);
 		/* RFC 4106 5: SPI, [ESN high], sequence low. */
-		memcpy(pk->aad, &eh.spi, 4);
+		memcpy(pk->aad, esp, 4);
 		if (sa->esn) {
 			memcpy(pk->aad + 4, &hi, 4);
-			memcpy(pk->aad + 8, &eh.seq, 4);
+			memcpy(pk->aad + 8, esp + 4, 4);
 		} else {
-			memcpy(pk->aad + 4, &eh.seq, 4);
+			memcpy(pk->aad + 4, esp + 4, 4);
 		}
-	} else {
-		if (sa->cipher == MIF_SA_CIPHER_AES_CBC) {
-			if (iv_in != NULL)
-				memcpy(esp + sizeof(eh), iv_in, 16);
-			else
-				mif_esp_cbc_iv(ctx->mgr, sa, pk->seq,
-					       esp + sizeof(eh));
-		}
-		/* RFC 4303 2.2.1: the ESN high half is authenticated as if
-		 * it followed the trailer; it sits where the ICV will be
-		 * written, and is read before the tag overwrites it. */
-		if (sa->esn)
-			memcpy(p + pk->ct_off + pk->ct_len, &hi, 4);
+		return;
 	}
+	if (sa->cipher == MIF_SA_CIPHER_AES_CBC) {
+		if (iv_in != NULL)
+			memcpy(iv, iv_in, 16);
+		else
+			mif_esp_cbc_iv(ctx->mgr, sa, pk->seq, iv);
+	}
+	/* RFC 4303 2.2.1: the ESN high half is authenticated as if it
+	 * followed the trailer; it sits where the ICV will be written,
+	 * and is read before the tag overwrites it. */
+	if (sa->esn)
+		memcpy(p + pk->ct_off + pk->ct_len, &hi, 4);
+}
+
+/* Build one packet up to the point where only crypto is missing. */
+static int
+prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
+	struct mif_esp_pkt *pk, const uint8_t *iv_in)
+{
+	struct inner in;
+	struct geom g;
+	uint8_t *p;
+	int rc;
+
+	if ((rc = prepare_check(ctx, sa, m, pk, &in, &g)) != 0)
+		return rc;
+	pk->len = in.len;
+	p = write_frame(ctx, sa, m, pk, &in, &g);
+	pk->l3_len = g.l3;
+	pk->udp_len = g.udp;
+	pk->ct_off = g.l3 + g.udp + sizeof(struct mif_esp_hdr) + sa->iv_len;
+	pk->ct_len = g.pl + g.pad + sizeof(struct mif_esp_tail);
+	m->l2_len = 0;
+	m->l3_len = g.l3;
+	write_iv(ctx, sa, p, pk, iv_in);
 	return 0;
 }
 
