@@ -313,6 +313,12 @@ test_v4_rules(void)
 	/* A non-first fragment has no ports: the port rule cannot match
 	 * and it falls to the default, not to SA 7. */
 	CHECK_EQ(C(spd, v4_tcp_frag2), BYPASS);
+	{
+		struct mif_spd *slot = NULL;
+
+		CHECK_EQ(mif_spd_publish(&slot, spd, NULL), -EINVAL);
+		CHECK(slot == NULL);
+	}
 	mif_spd_destroy(spd);
 }
 
@@ -573,7 +579,7 @@ test_defaults_and_validation(void)
 	r.action = (enum mif_spd_action)7;
 	CHECK_EQ(mif_spd_rule_add(spd, &r), -EINVAL);
 	CHECK_EQ(mif_spd_rule_count(spd), 1);
-	/* Unbuilt SPDs cannot be published. */
+	/* Unbuilt SPDs cannot be published, nor without a QSBR variable. */
 	CHECK_EQ(mif_spd_publish(&spd, spd, (struct rte_rcu_qsbr *)1),
 		 -EINVAL);
 	mif_spd_destroy(spd);
@@ -694,6 +700,31 @@ test_cfg_build(void)
 	CHECK_EQ(mif_cfg_load(MIF_SOURCE_ROOT "/tests/configs/good_policies.cfg",
 			      &cfg, err, sizeof(err)), 0);
 	CHECK_EQ(cfg.n_policies, 5);
+	/* What the loader made of each key. */
+	CHECK_EQ(cfg.policies[0].dir, MIF_CFG_POLICY_OUT);
+	CHECK_EQ(cfg.policies[0].proto, IPPROTO_TCP);
+	CHECK(cfg.policies[0].sport_lo == 1024 &&
+	      cfg.policies[0].sport_hi == 65535);
+	CHECK(cfg.policies[0].dport_lo == 443 &&
+	      cfg.policies[0].dport_hi == 443);
+	CHECK_EQ(cfg.policies[0].priority, 10);
+	CHECK_EQ(cfg.policies[0].action, MIF_CFG_POLICY_PROTECT);
+	CHECK_STR(cfg.policies[0].sa, "web");
+	CHECK_EQ(cfg.policies[0].line, 10);
+	CHECK_EQ(cfg.policies[1].dir, MIF_CFG_POLICY_IN);
+	CHECK_EQ(cfg.policies[2].proto, IPPROTO_ICMPV6);
+	CHECK(cfg.policies[2].sport_lo == 0x8000 &&
+	      cfg.policies[2].sport_hi == 0x8000 &&
+	      cfg.policies[2].dport_lo == 0x8000 &&
+	      cfg.policies[2].dport_hi == 0x8000);
+	CHECK_EQ(cfg.policies[3].proto, IPPROTO_UDP);
+	CHECK_EQ(cfg.policies[3].action, MIF_CFG_POLICY_BYPASS);
+	CHECK_STR(cfg.policies[3].sa, "");
+	CHECK_EQ(cfg.policies[4].proto, MIF_CFG_PROTO_ANY);
+	CHECK(cfg.policies[4].sport_lo == 0 &&
+	      cfg.policies[4].dport_hi == 65535);
+	CHECK_EQ(cfg.policies[4].priority, 1000);
+	CHECK_EQ(cfg.policies[4].action, MIF_CFG_POLICY_DISCARD);
 	CHECK_EQ(mif_spd_cfg_build(&cfg, MIF_SPD_DIR_OUT, resolve_none, NULL,
 				   SOCKET_ID_ANY, &out), -ENOENT);
 	CHECK(out == NULL);
