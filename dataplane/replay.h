@@ -57,4 +57,12 @@ int mif_replay_check(const struct mif_replay *r, uint64_t seq);
  */
 int mif_replay_update(struct mif_replay *r, uint64_t seq);
 
+/**
+ * Self-test for debug builds at start-up: known answers for a window of
+ * 64 (duplicates, old, far ahead, update only after the ICV) and the
+ * ESN inference around 2^32. No EAL needed.
+ * @return 0, or -EPROTO (logged) on the first wrong answer.
+ */
+int mif_replay_selftest(void);
+
 #endif

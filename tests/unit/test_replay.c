@@ -183,5 +183,6 @@ main(void)
 	test_model(32, 100000);
 	test_update_after_icv();
 	test_limits();
+	CHECK_EQ(mif_replay_selftest(), 0);
 	CHECK_DONE();
 }
