@@ -417,6 +417,23 @@ auth_line(struct mif_cli *cli, struct session *s, bool too_long)
 	s->deadline_ms = now_ms() + cli->conf.auth_delay_ms;
 }
 
+/* Output was dropped (a command printed more than the queue holds, or
+ * the client stopped reading): say so once, from the reserved room. */
+static void
+overflow_notice(struct mif_cli *cli, struct session *s)
+{
+	struct mif_cli_out *o = &s->out;
+
+	if (!o->truncated)
+		return;
+	cli->st.out_overflow++;
+	o->truncated = false;
+	o->cap = OUT_MAX + OUT_RESERVE;
+	say(s, "\n% output truncated: client not reading fast enough "
+	    "or output too large\n");
+	o->cap = OUT_MAX;
+}
+
 static void
 run_line(struct mif_cli *cli, struct session *s, bool char_mode)
 {
@@ -436,14 +453,7 @@ run_line(struct mif_cli *cli, struct session *s, bool char_mode)
 	mif_cli_edit_hist_add(&s->ed, s->ed.line);
 	cli->st.lines++;
 	rc = mif_cli_cmd_exec(s->ed.line, o, cli->conf.ctx, cli);
-	if (o->truncated) {
-		cli->st.out_overflow++;
-		o->truncated = false;
-		o->cap = OUT_MAX + OUT_RESERVE;
-		say(s, "\n% output truncated: client not reading fast enough "
-		    "or output too large\n");
-		o->cap = OUT_MAX;
-	}
+	overflow_notice(cli, s);
 	if (rc == MIF_CLI_RC_QUIT)
 		start_close(s, NULL);
 }
@@ -606,6 +616,7 @@ session_poll(struct mif_cli *cli, struct session *s, uint64_t now,
 			s->rx_off = s->rx_len;	/* no guessing ahead */
 		} else if (s->rx_off < s->rx_len) {
 			feed(cli, s);
+			overflow_notice(cli, s);
 			n++;
 		}
 	}
