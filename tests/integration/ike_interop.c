@@ -12,6 +12,8 @@
  *   ENCR: "gcm" (AES-GCM-16-256) or "cbc" (AES-CBC-256, HMAC-SHA2-256-128)
  *   authfail: the PSK is wrong on purpose; succeed only if charon answers
  *   IKE_AUTH with AUTHENTICATION_FAILED (inside a valid SK payload).
+ *   respond: the roles swap; charon initiates and we answer IKE_SA_INIT
+ *   (choosing from its proposals) and IKE_AUTH (verifying its AUTH).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,8 +50,8 @@
 static const char id_i[] = "client@example.org";
 static const char id_r[] = "gw.example.org";
 
-static int sock;
-static struct sockaddr_in peer;
+static int sock, sock_natt, reply_sock;
+static struct sockaddr_in peer, reply_to;
 static const char *psk;
 static bool expect_authfail;
 
@@ -95,7 +97,7 @@ add_natd(struct mif_ike_gen *g, uint16_t type, const struct mif_addr *a)
 	struct mif_ike_notify n = { .type = type, .data = h,
 				    .data_len = sizeof(h) };
 
-	TRY(mif_ike_natd_hash(st.spi_i, 0, a, 500, h));
+	TRY(mif_ike_natd_hash(st.spi_i, st.spi_r, a, 500, h));
 	TRY(mif_ike_gen_begin(g, MIF_IKE_PLD_NOTIFY, false));
 	TRY(mif_ike_pld_notify_build(&g->wr, &n));
 	TRY(mif_ike_gen_end(g));
@@ -374,6 +376,225 @@ do_delete(void)
 	printf("INFORMATIONAL: delete acknowledged\n");
 }
 
+/* ---- Responder mode: charon initiates, we answer. ---- */
+
+/* Wait for one request (10 s) on port 500 or 4500 and parse it; with
+ * @plain, also open its SK payload into @plain and parse what is inside.
+ * On 4500 (RFC 3948 / RFC 7296 2.23) IKE follows a 4-byte zero non-ESP
+ * marker, which is checked and removed. */
+static size_t
+wait_request(uint8_t *buf, size_t cap, struct mif_ike_msg *m,
+	     uint32_t msgid, uint8_t *plain, size_t pcap)
+{
+	struct pollfd pfd[2] = { { .fd = sock, .events = POLLIN },
+				 { .fd = sock_natt, .events = POLLIN } };
+	socklen_t alen = sizeof(reply_to);
+	size_t plen;
+	ssize_t n;
+
+	if (poll(pfd, 2, 10000) < 1)
+		FAIL("no request %u from charon", msgid);
+	reply_sock = (pfd[1].revents & POLLIN) ? sock_natt : sock;
+	n = recvfrom(reply_sock, buf, cap, 0, (struct sockaddr *)&reply_to,
+		     &alen);
+	if (n <= 0)
+		FAIL("recv: %s", strerror(errno));
+	if (reply_sock == sock_natt) {
+		if (n < 4 || buf[0] | buf[1] | buf[2] | buf[3])
+			FAIL("port 4500 datagram without non-ESP marker");
+		n -= 4;
+		memmove(buf, buf + 4, (size_t)n);
+	}
+	TRY(mif_ike_msg_parse(m, buf, (size_t)n, NULL));
+	if (m->hdr.msgid != msgid || (m->hdr.flags & MIF_IKE_FLAG_RESPONSE))
+		FAIL("expected request %u, got msgid %u flags 0x%x", msgid,
+		     m->hdr.msgid, m->hdr.flags);
+	if (plain != NULL) {
+		if (m->sk < 0)
+			FAIL("request %u without SK", msgid);
+		TRY(mif_ike_sk_open(&st.keys, true, buf, (size_t)n,
+				    m->pld[m->sk].off, plain, pcap, &plen));
+		TRY(mif_ike_msg_parse_inner(m, plain, plen, NULL));
+	}
+	return (size_t)n;
+}
+
+/* Answer where the request came from, with the marker on 4500. */
+static void
+send_msg(const uint8_t *buf, size_t len)
+{
+	static uint8_t out[4 + 4096];
+	size_t off = reply_sock == sock_natt ? 4 : 0;
+
+	if (len > sizeof(out) - 4)
+		FAIL("message of %zu bytes", len);
+	memset(out, 0, 4);
+	memcpy(out + off, buf, len);
+	if (sendto(reply_sock, out, off + len, 0,
+		   (struct sockaddr *)&reply_to, sizeof(reply_to)) !=
+	    (ssize_t)(off + len))
+		FAIL("sendto: %s", strerror(errno));
+}
+
+/* Answer charon's IKE_SA_INIT: choose from its proposals, KE, Nr. */
+static void
+respond_sa_init(void)
+{
+	static struct mif_ike_sa_props offer, ours, chosen;
+	static struct mif_ike_msg m;
+	uint8_t pub[MIF_IKE_DH_MAX], gir[MIF_IKE_DH_MAX];
+	uint8_t seed[MIF_IKE_PRF_MAX];
+	const struct mif_ike_pld *p;
+	struct mif_ike_hdr h;
+	struct mif_ike_dh *dh;
+	struct mif_ike_gen g;
+	struct mif_ike_ke ke;
+	size_t publen, girlen;
+
+	st.init_req_len = wait_request(st.init_req, sizeof(st.init_req), &m,
+				       0, NULL, 0);
+	st.spi_i = m.hdr.ispi;
+	p = mif_ike_msg_find(&m, MIF_IKE_PLD_SA);
+	TRY(p ? mif_ike_pld_sa_parse(p->body, p->len, &offer) : -ENOENT);
+	ike_proposal(&ours);
+	chosen.nprops = 1;
+	TRY(mif_ike_sa_select(&offer, &ours, &chosen.p[0]));
+	TRY(mif_ike_algs_from_prop(&chosen.p[0], &st.algs));
+	p = mif_ike_msg_find(&m, MIF_IKE_PLD_KE);
+	TRY(p ? mif_ike_pld_ke_parse(p->body, p->len, &ke) : -ENOENT);
+	if (ke.group != st.algs.dh)
+		FAIL("KE group %u, chose %u", ke.group, st.algs.dh);
+	p = mif_ike_msg_find(&m, MIF_IKE_PLD_NONCE);
+	if (p == NULL || p->len > sizeof(st.nr))
+		FAIL("no usable Ni");
+	/* In this mode st.ni is ours (Nr) and st.nr the peer's (Ni). */
+	memcpy(st.nr, p->body, p->len);
+	st.nr_len = p->len;
+
+	if (RAND_bytes((uint8_t *)&st.spi_r, 8) != 1 ||
+	    RAND_bytes(st.ni, sizeof(st.ni)) != 1)
+		FAIL("RAND_bytes");
+	if ((dh = mif_ike_dh_create(st.algs.dh)) == NULL)
+		FAIL("DH keygen");
+	TRY(mif_ike_dh_pub(dh, pub, sizeof(pub), &publen));
+	TRY(mif_ike_dh_derive(dh, ke.data, ke.len, gir, sizeof(gir),
+			      &girlen));
+	mif_ike_dh_destroy(dh);
+	TRY(mif_ike_skeyseed(st.algs.prf, st.nr, st.nr_len, st.ni,
+			     sizeof(st.ni), gir, girlen, seed));
+	TRY(mif_ike_keys_derive(&st.keys, &st.algs, seed, st.nr, st.nr_len,
+				st.ni, sizeof(st.ni), st.spi_i, st.spi_r));
+
+	h = (struct mif_ike_hdr){ .ispi = st.spi_i, .rspi = st.spi_r,
+				  .exchange = MIF_IKE_EXCH_SA_INIT,
+				  .flags = MIF_IKE_FLAG_RESPONSE };
+	TRY(mif_ike_gen_init(&g, st.init_resp, sizeof(st.init_resp), &h));
+	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_SA, false));
+	TRY(mif_ike_pld_sa_build(&g.wr, &chosen));
+	TRY(mif_ike_gen_end(&g));
+	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_KE, false));
+	TRY(mif_ike_pld_ke_build(&g.wr, &(struct mif_ike_ke){
+		.group = st.algs.dh, .data = pub, .len = publen }));
+	TRY(mif_ike_gen_end(&g));
+	TRY(mif_ike_gen_add(&g, MIF_IKE_PLD_NONCE, st.ni, sizeof(st.ni)));
+	add_natd(&g, MIF_IKE_N_NAT_DETECTION_SOURCE_IP, &st.local);
+	add_natd(&g, MIF_IKE_N_NAT_DETECTION_DESTINATION_IP, &st.remote);
+	TRY(mif_ike_gen_finish(&g, &st.init_resp_len));
+	send_msg(st.init_resp, st.init_resp_len);
+	printf("IKE_SA_INIT from charon: chose proposal #%u (encr %u/%u)\n",
+	       chosen.p[0].num, st.algs.encr, st.algs.encr_keylen);
+}
+
+/* Build the IKE_AUTH response: IDr, AUTH, the chosen ESP SA with our
+ * SPI, and the initiator's selectors echoed back. */
+static void
+respond_auth_build(const struct mif_ike_msg *m, uint8_t *out, size_t cap,
+		   size_t *len)
+{
+	static struct mif_ike_sa_props offer, ours, chosen;
+	/* charon's remote identity is client@example.org whichever side
+	 * starts, so the responder answers with it. */
+	uint8_t idb[4 + sizeof(id_i)] = { MIF_IKE_ID_RFC822_ADDR };
+	uint8_t auth[4 + MIF_IKE_PRF_MAX] = { MIF_IKE_AUTH_PSK };
+	struct mif_ike_hdr h = { .ispi = st.spi_i, .rspi = st.spi_r,
+				 .exchange = MIF_IKE_EXCH_AUTH,
+				 .flags = MIF_IKE_FLAG_RESPONSE, .msgid = 1 };
+	struct mif_ike_auth_in in = {
+		.prf = st.algs.prf, .msg = st.init_resp,
+		.msg_len = st.init_resp_len, .peer_nonce = st.nr,
+		.peer_nonce_len = st.nr_len, .sk_p = st.keys.sk_pr,
+		.sk_p_len = st.keys.prf_len, .id = idb,
+		.id_len = sizeof(idb) - 1,
+	};
+	const struct mif_ike_pld *p, *tsi, *tsr;
+	struct mif_ike_gen g;
+	size_t alen;
+
+	memcpy(idb + 4, id_i, sizeof(id_i) - 1);
+	p = mif_ike_msg_find(m, MIF_IKE_PLD_SA);
+	TRY(p ? mif_ike_pld_sa_parse(p->body, p->len, &offer) : -ENOENT);
+	ours.nprops = 1;
+	ours.p[0] = (struct mif_ike_prop){ .num = 1, .proto = 3,
+					   .nxforms = 2 };
+	ours.p[0].x[0] = (struct mif_ike_xform){ 1, false, 20, 256 };
+	ours.p[0].x[1] = (struct mif_ike_xform){ 5, false, 0, 0 };
+	chosen.nprops = 1;
+	TRY(mif_ike_sa_select(&offer, &ours, &chosen.p[0]));
+	if (RAND_bytes(chosen.p[0].spi, 4) != 1)
+		FAIL("RAND_bytes");
+	tsi = mif_ike_msg_find(m, MIF_IKE_PLD_TSI);
+	tsr = mif_ike_msg_find(m, MIF_IKE_PLD_TSR);
+	if (tsi == NULL || tsr == NULL)
+		FAIL("IKE_AUTH request without selectors");
+
+	TRY(mif_ike_gen_init(&g, out, cap, &h));
+	TRY(mif_ike_gen_sk_begin(&g, st.keys.iv_len));
+	TRY(mif_ike_gen_add(&g, MIF_IKE_PLD_IDR, idb, sizeof(idb) - 1));
+	TRY(mif_ike_auth_psk(&in, (const uint8_t *)psk, strlen(psk),
+			     auth + 4, sizeof(auth) - 4, &alen));
+	TRY(mif_ike_gen_add(&g, MIF_IKE_PLD_AUTH, auth, 4 + alen));
+	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_SA, false));
+	TRY(mif_ike_pld_sa_build(&g.wr, &chosen));
+	TRY(mif_ike_gen_end(&g));
+	TRY(mif_ike_gen_add(&g, MIF_IKE_PLD_TSI, tsi->body, tsi->len));
+	TRY(mif_ike_gen_add(&g, MIF_IKE_PLD_TSR, tsr->body, tsr->len));
+	TRY(mif_ike_gen_finish(&g, len));
+	TRY(mif_ike_sk_seal(&st.keys, false, out, cap, g.sk_off, len));
+}
+
+static void
+respond_auth(void)
+{
+	static uint8_t req[4096], plain[4096], resp[2048];
+	static struct mif_ike_msg m;
+	const struct mif_ike_pld *idi, *auth;
+	struct mif_ike_auth_in in;
+	size_t len;
+
+	wait_request(req, sizeof(req), &m, 1, plain, sizeof(plain));
+	idi = mif_ike_msg_find(&m, MIF_IKE_PLD_IDI);
+	auth = mif_ike_msg_find(&m, MIF_IKE_PLD_AUTH);
+	if (idi == NULL || auth == NULL || auth->len < 5 ||
+	    auth->body[0] != MIF_IKE_AUTH_PSK)
+		FAIL("IKE_AUTH request without IDi or PSK AUTH");
+	/* The initiator signed its IKE_SA_INIT request, our nonce and
+	 * prf(SK_pi, IDi). */
+	in = (struct mif_ike_auth_in){
+		.prf = st.algs.prf, .msg = st.init_req,
+		.msg_len = st.init_req_len, .peer_nonce = st.ni,
+		.peer_nonce_len = sizeof(st.ni), .sk_p = st.keys.sk_pi,
+		.sk_p_len = st.keys.prf_len, .id = idi->body,
+		.id_len = idi->len,
+	};
+	TRY(mif_ike_auth_psk_verify(&in, (const uint8_t *)psk, strlen(psk),
+				    auth->body + 4, auth->len - 4u));
+	printf("IKE_AUTH from charon: initiator AUTH verified, %u payloads\n",
+	       m.npld);
+	respond_auth_build(&m, resp, sizeof(resp), &len);
+	send_msg(resp, len);
+	printf("IKE_AUTH response sent (%zu bytes)\n", len);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -381,7 +602,8 @@ main(int argc, char **argv)
 				     .sin_port = htons(500) };
 
 	if (argc != 5 && argc != 6)
-		FAIL("usage: ike_interop LOCAL REMOTE PSK gcm|cbc [authfail]");
+		FAIL("usage: ike_interop LOCAL REMOTE PSK gcm|cbc "
+		     "[authfail|respond]");
 	expect_authfail = argc == 6 && strcmp(argv[5], "authfail") == 0;
 	rte_log_set_global_level(RTE_LOG_ERR);
 	psk = argv[3];
@@ -397,10 +619,20 @@ main(int argc, char **argv)
 	if ((sock = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
 	    bind(sock, (struct sockaddr *)&local, sizeof(local)) != 0)
 		FAIL("socket: %s", strerror(errno));
-	do_sa_init();
-	do_auth();
-	do_delete();
+	local.sin_port = htons(4500);
+	if ((sock_natt = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
+	    bind(sock_natt, (struct sockaddr *)&local, sizeof(local)) != 0)
+		FAIL("socket 4500: %s", strerror(errno));
+	if (argc == 6 && strcmp(argv[5], "respond") == 0) {
+		respond_sa_init();
+		respond_auth();
+	} else {
+		do_sa_init();
+		do_auth();
+		do_delete();
+	}
 	mif_ike_keys_wipe(&st.keys);
 	close(sock);
+	close(sock_natt);
 	return 0;
 }

@@ -7,8 +7,9 @@
 # its own with its own strongswan.conf and a private /run (unshare -m);
 # names carry the pid and everything is removed on exit.
 #
-# Usage: ike_interop.sh IKE_INTEROP_BINARY gcm|cbc|badpsk
+# Usage: ike_interop.sh IKE_INTEROP_BINARY gcm|cbc|badpsk|respond
 #   badpsk: our PSK is wrong; charon must answer AUTHENTICATION_FAILED.
+#   respond: charon initiates (swanctl --initiate) and the tool answers.
 set -eu
 
 tool=$1
@@ -102,6 +103,15 @@ secrets {
 }
 CONF
 
+initiate=
+if [ "$encr" = respond ]; then
+	ip netns exec "$nsa" "$tool" 10.232.0.1 10.232.0.2 "$psk" gcm \
+		respond >"$tmp/tool.out" 2>&1 &
+	tpid=$!
+	initiate="STRONGSWAN_CONF='$tmp/strongswan.conf' swanctl --initiate \
+		--child c --timeout 10 >'$tmp/initiate.out' 2>&1; \
+		echo \$? >'$tmp/initiate.rc'"
+fi
 ip netns exec "$nsb" unshare -m sh -c "
 	mount --bind '$tmp/run' /run
 	STRONGSWAN_CONF='$tmp/strongswan.conf' /usr/lib/ipsec/charon \
@@ -113,7 +123,25 @@ ip netns exec "$nsb" unshare -m sh -c "
 	done
 	STRONGSWAN_CONF='$tmp/strongswan.conf' swanctl --load-all \
 		--file '$tmp/swanctl.conf' >/dev/null 2>&1
+	$initiate
 "
+if [ "$encr" = respond ]; then
+	trc=0
+	wait "$tpid" || trc=$?
+	cat "$tmp/tool.out"
+	[ "$trc" -eq 0 ] || { echo "ike_interop failed ($trc)" >&2; exit 1; }
+	[ "$(cat "$tmp/initiate.rc")" = 0 ] || {
+		echo "swanctl --initiate failed:" >&2
+		tail -5 "$tmp/initiate.out" >&2
+		exit 1
+	}
+	grep -q "CHILD_SA c{[0-9]*} established" "$tmp/charon.log" || {
+		echo "charon did not establish the CHILD_SA" >&2
+		exit 1
+	}
+	echo "charon (initiator): IKE_SA and CHILD_SA established with us"
+	exit 0
+fi
 if [ "$encr" = badpsk ]; then
 	ip netns exec "$nsa" "$tool" 10.232.0.1 10.232.0.2 "not-$psk" gcm \
 		authfail
