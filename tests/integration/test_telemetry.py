@@ -73,7 +73,7 @@ class TelemetryClient:
 
 
 def sock_path(t):
-    return os.path.join('/var/run/dpdk', t.prefix, SOCK_NAME)
+    return os.path.join('/var/run/dpdk', t.gw.prefix, SOCK_NAME)
 
 
 def wait_socket(t, timeout=5):
@@ -175,7 +175,7 @@ def check_ports(c, t):
     check(p['role'] == [SIDES[s]['role'] for s in names],
           f'ports: roles {p["role"]}')
     check(p['link'] == ['up'] * len(names), f'ports: links {p["link"]}')
-    check(p['mtu'] == [t.mtu.get(s, 1500) for s in names],
+    check(p['mtu'] == [gp['mtu'] for gp in t.gw.ports],
           f'ports: mtu {p["mtu"]}')
     macs = [t.mac('gw', s).upper() for s in names]
     check([m.upper() for m in p['mac']] == macs,
@@ -273,7 +273,7 @@ def direct_client(t):
 def script_client(t):
     """Debian's dpdk-telemetry.py, non-interactive: one JSON per line."""
     before = t.counters()
-    cp = subprocess.run([sys.executable, TELEMETRY_PY, '-f', t.prefix],
+    cp = subprocess.run([sys.executable, TELEMETRY_PY, '-f', t.gw.prefix],
                         input='/\n/mifgw/version\n/mifgw/stats\n'
                               '/mifgw/ports,lan\n/mifgw/workers\nquit\n',
                         capture_output=True, text=True, timeout=30)
@@ -325,10 +325,13 @@ class TapTopology(Topology):
     def __init__(self, mifgw, **kw):
         super().__init__(mifgw, **kw)
         self.tap_if = self.gw_if['lan'][:-2] + 't0'
+        self._write_gw_config = self.gw.write_config
+        self.gw.write_config = self._write_config
 
     def _write_config(self):
-        super()._write_config()
-        with open(self.cfg_path, encoding='ascii') as f:
+        self._write_gw_config()
+        path = self.gw.cfg_path
+        with open(path, encoding='ascii') as f:
             text = f.read()
         port = (',\n  { name = "aux"; '
                 f'dev = "net_tap0,iface={self.tap_if}"; '
@@ -336,7 +339,7 @@ class TapTopology(Topology):
                 'addresses = [ "203.0.113.1/24" ]; }\n);')
         # The ports list is the first "\n);" of the generated file.
         i = text.index('\n);')
-        with open(self.cfg_path, 'w', encoding='ascii') as f:
+        with open(path, 'w', encoding='ascii') as f:
             f.write(text[:i] + port + text[i + 3:])
 
 
