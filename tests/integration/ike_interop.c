@@ -126,33 +126,41 @@ ike_proposal(struct mif_ike_sa_props *sa)
 	}
 }
 
+/* g^ir, SKEYSEED and the seven keys; @ni/@nr are the initiator's and
+ * the responder's nonces whichever side we are. */
 static void
-do_sa_init(void)
+derive_ike_keys(struct mif_ike_dh *dh, const struct mif_ike_ke *ke,
+		const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		size_t nr_len)
 {
-	static struct mif_ike_sa_props offer, reply;
-	static struct mif_ike_msg m;
-	struct mif_ike_hdr h = { .exchange = MIF_IKE_EXCH_SA_INIT,
+	uint8_t gir[MIF_IKE_DH_MAX], seed[MIF_IKE_PRF_MAX];
+	size_t girlen;
+
+	TRY(mif_ike_dh_derive(dh, ke->data, ke->len, gir, sizeof(gir),
+			      &girlen));
+	TRY(mif_ike_skeyseed(st.algs.prf, ni, ni_len, nr, nr_len, gir,
+			     girlen, seed));
+	TRY(mif_ike_keys_derive(&st.keys, &st.algs, seed, ni, ni_len, nr,
+				nr_len, st.spi_i, st.spi_r));
+	OPENSSL_cleanse(gir, sizeof(gir));
+	OPENSSL_cleanse(seed, sizeof(seed));
+}
+
+/* Our IKE_SA_INIT request: SA, KE (group 19), Ni, NAT detection. */
+static void
+build_init_req(const struct mif_ike_sa_props *offer, struct mif_ike_dh *dh)
+{
+	struct mif_ike_hdr h = { .ispi = st.spi_i,
+				 .exchange = MIF_IKE_EXCH_SA_INIT,
 				 .flags = MIF_IKE_FLAG_INITIATOR };
-	uint8_t pub[MIF_IKE_DH_MAX], gir[MIF_IKE_DH_MAX];
-	uint8_t seed[MIF_IKE_PRF_MAX];
-	const struct mif_ike_pld *p;
-	struct mif_ike_dh *dh;
+	uint8_t pub[MIF_IKE_DH_MAX];
 	struct mif_ike_gen g;
-	struct mif_ike_ke ke;
-	size_t publen, girlen;
+	size_t publen;
 
-	if (RAND_bytes((uint8_t *)&st.spi_i, 8) != 1 ||
-	    RAND_bytes(st.ni, sizeof(st.ni)) != 1)
-		FAIL("RAND_bytes");
-	h.ispi = st.spi_i;
-	if ((dh = mif_ike_dh_create(MIF_IKE_DH_ECP_256)) == NULL)
-		FAIL("DH keygen");
 	TRY(mif_ike_dh_pub(dh, pub, sizeof(pub), &publen));
-	ike_proposal(&offer);
-
 	TRY(mif_ike_gen_init(&g, st.init_req, sizeof(st.init_req), &h));
 	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_SA, false));
-	TRY(mif_ike_pld_sa_build(&g.wr, &offer));
+	TRY(mif_ike_pld_sa_build(&g.wr, offer));
 	TRY(mif_ike_gen_end(&g));
 	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_KE, false));
 	TRY(mif_ike_pld_ke_build(&g.wr, &(struct mif_ike_ke){
@@ -162,6 +170,24 @@ do_sa_init(void)
 	add_natd(&g, MIF_IKE_N_NAT_DETECTION_SOURCE_IP, &st.local);
 	add_natd(&g, MIF_IKE_N_NAT_DETECTION_DESTINATION_IP, &st.remote);
 	TRY(mif_ike_gen_finish(&g, &st.init_req_len));
+}
+
+static void
+do_sa_init(void)
+{
+	static struct mif_ike_sa_props offer, reply;
+	static struct mif_ike_msg m;
+	const struct mif_ike_pld *p;
+	struct mif_ike_dh *dh;
+	struct mif_ike_ke ke;
+
+	if (RAND_bytes((uint8_t *)&st.spi_i, 8) != 1 ||
+	    RAND_bytes(st.ni, sizeof(st.ni)) != 1)
+		FAIL("RAND_bytes");
+	if ((dh = mif_ike_dh_create(MIF_IKE_DH_ECP_256)) == NULL)
+		FAIL("DH keygen");
+	ike_proposal(&offer);
+	build_init_req(&offer, dh);
 
 	st.init_resp_len = exchange(st.init_req, st.init_req_len,
 				    st.init_resp, sizeof(st.init_resp));
@@ -170,29 +196,22 @@ do_sa_init(void)
 	    !(m.hdr.flags & MIF_IKE_FLAG_RESPONSE))
 		FAIL("IKE_SA_INIT response: bad SPIs or flags 0x%x",
 		     m.hdr.flags);
-	if ((p = mif_ike_msg_find(&m, MIF_IKE_PLD_NOTIFY)) != NULL &&
-	    mif_ike_msg_find(&m, MIF_IKE_PLD_SA) == NULL)
+	if (mif_ike_msg_find(&m, MIF_IKE_PLD_SA) == NULL)
 		FAIL("IKE_SA_INIT refused with a notify");
 	st.spi_r = m.hdr.rspi;
 	p = mif_ike_msg_find(&m, MIF_IKE_PLD_SA);
-	TRY(p ? mif_ike_pld_sa_parse(p->body, p->len, &reply) : -ENOENT);
+	TRY(mif_ike_pld_sa_parse(p->body, p->len, &reply));
 	TRY(mif_ike_sa_check_reply(&offer, &reply));
 	TRY(mif_ike_algs_from_prop(&reply.p[0], &st.algs));
 	p = mif_ike_msg_find(&m, MIF_IKE_PLD_KE);
 	TRY(p ? mif_ike_pld_ke_parse(p->body, p->len, &ke) : -ENOENT);
-	TRY(mif_ike_dh_derive(dh, ke.data, ke.len, gir, sizeof(gir),
-			      &girlen));
-	mif_ike_dh_destroy(dh);
 	p = mif_ike_msg_find(&m, MIF_IKE_PLD_NONCE);
 	if (p == NULL)
 		FAIL("no Nr");
 	memcpy(st.nr, p->body, p->len);
 	st.nr_len = p->len;
-	TRY(mif_ike_skeyseed(st.algs.prf, st.ni, sizeof(st.ni), st.nr,
-			     st.nr_len, gir, girlen, seed));
-	TRY(mif_ike_keys_derive(&st.keys, &st.algs, seed, st.ni,
-				sizeof(st.ni), st.nr, st.nr_len, st.spi_i,
-				st.spi_r));
+	derive_ike_keys(dh, &ke, st.ni, sizeof(st.ni), st.nr, st.nr_len);
+	mif_ike_dh_destroy(dh);
 	printf("IKE_SA_INIT: SPIr %016llx, encr %u/%u prf %u integ %u dh %u\n",
 	       (unsigned long long)st.spi_r, st.algs.encr,
 	       st.algs.encr_keylen, st.algs.prf, st.algs.integ, st.algs.dh);
@@ -436,20 +455,42 @@ send_msg(const uint8_t *buf, size_t len)
 		FAIL("sendto: %s", strerror(errno));
 }
 
-/* Answer charon's IKE_SA_INIT: choose from its proposals, KE, Nr. */
+/* Our IKE_SA_INIT response: the chosen proposal, KE, Nr, NAT detection. */
+static void
+build_init_resp(const struct mif_ike_sa_props *chosen, struct mif_ike_dh *dh)
+{
+	struct mif_ike_hdr h = { .ispi = st.spi_i, .rspi = st.spi_r,
+				 .exchange = MIF_IKE_EXCH_SA_INIT,
+				 .flags = MIF_IKE_FLAG_RESPONSE };
+	uint8_t pub[MIF_IKE_DH_MAX];
+	struct mif_ike_gen g;
+	size_t publen;
+
+	TRY(mif_ike_dh_pub(dh, pub, sizeof(pub), &publen));
+	TRY(mif_ike_gen_init(&g, st.init_resp, sizeof(st.init_resp), &h));
+	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_SA, false));
+	TRY(mif_ike_pld_sa_build(&g.wr, chosen));
+	TRY(mif_ike_gen_end(&g));
+	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_KE, false));
+	TRY(mif_ike_pld_ke_build(&g.wr, &(struct mif_ike_ke){
+		.group = st.algs.dh, .data = pub, .len = publen }));
+	TRY(mif_ike_gen_end(&g));
+	TRY(mif_ike_gen_add(&g, MIF_IKE_PLD_NONCE, st.ni, sizeof(st.ni)));
+	add_natd(&g, MIF_IKE_N_NAT_DETECTION_SOURCE_IP, &st.local);
+	add_natd(&g, MIF_IKE_N_NAT_DETECTION_DESTINATION_IP, &st.remote);
+	TRY(mif_ike_gen_finish(&g, &st.init_resp_len));
+}
+
+/* Answer charon's IKE_SA_INIT: choose from its proposals, KE, Nr. In this
+ * mode st.ni holds our nonce (Nr) and st.nr the peer's (Ni). */
 static void
 respond_sa_init(void)
 {
 	static struct mif_ike_sa_props offer, ours, chosen;
 	static struct mif_ike_msg m;
-	uint8_t pub[MIF_IKE_DH_MAX], gir[MIF_IKE_DH_MAX];
-	uint8_t seed[MIF_IKE_PRF_MAX];
 	const struct mif_ike_pld *p;
-	struct mif_ike_hdr h;
 	struct mif_ike_dh *dh;
-	struct mif_ike_gen g;
 	struct mif_ike_ke ke;
-	size_t publen, girlen;
 
 	st.init_req_len = wait_request(st.init_req, sizeof(st.init_req), &m,
 				       0, NULL, 0);
@@ -467,7 +508,6 @@ respond_sa_init(void)
 	p = mif_ike_msg_find(&m, MIF_IKE_PLD_NONCE);
 	if (p == NULL || p->len > sizeof(st.nr))
 		FAIL("no usable Ni");
-	/* In this mode st.ni is ours (Nr) and st.nr the peer's (Ni). */
 	memcpy(st.nr, p->body, p->len);
 	st.nr_len = p->len;
 
@@ -476,30 +516,9 @@ respond_sa_init(void)
 		FAIL("RAND_bytes");
 	if ((dh = mif_ike_dh_create(st.algs.dh)) == NULL)
 		FAIL("DH keygen");
-	TRY(mif_ike_dh_pub(dh, pub, sizeof(pub), &publen));
-	TRY(mif_ike_dh_derive(dh, ke.data, ke.len, gir, sizeof(gir),
-			      &girlen));
+	derive_ike_keys(dh, &ke, st.nr, st.nr_len, st.ni, sizeof(st.ni));
+	build_init_resp(&chosen, dh);
 	mif_ike_dh_destroy(dh);
-	TRY(mif_ike_skeyseed(st.algs.prf, st.nr, st.nr_len, st.ni,
-			     sizeof(st.ni), gir, girlen, seed));
-	TRY(mif_ike_keys_derive(&st.keys, &st.algs, seed, st.nr, st.nr_len,
-				st.ni, sizeof(st.ni), st.spi_i, st.spi_r));
-
-	h = (struct mif_ike_hdr){ .ispi = st.spi_i, .rspi = st.spi_r,
-				  .exchange = MIF_IKE_EXCH_SA_INIT,
-				  .flags = MIF_IKE_FLAG_RESPONSE };
-	TRY(mif_ike_gen_init(&g, st.init_resp, sizeof(st.init_resp), &h));
-	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_SA, false));
-	TRY(mif_ike_pld_sa_build(&g.wr, &chosen));
-	TRY(mif_ike_gen_end(&g));
-	TRY(mif_ike_gen_begin(&g, MIF_IKE_PLD_KE, false));
-	TRY(mif_ike_pld_ke_build(&g.wr, &(struct mif_ike_ke){
-		.group = st.algs.dh, .data = pub, .len = publen }));
-	TRY(mif_ike_gen_end(&g));
-	TRY(mif_ike_gen_add(&g, MIF_IKE_PLD_NONCE, st.ni, sizeof(st.ni)));
-	add_natd(&g, MIF_IKE_N_NAT_DETECTION_SOURCE_IP, &st.local);
-	add_natd(&g, MIF_IKE_N_NAT_DETECTION_DESTINATION_IP, &st.remote);
-	TRY(mif_ike_gen_finish(&g, &st.init_resp_len));
 	send_msg(st.init_resp, st.init_resp_len);
 	printf("IKE_SA_INIT from charon: chose proposal #%u (encr %u/%u)\n",
 	       chosen.p[0].num, st.algs.encr, st.algs.encr_keylen);
