@@ -335,9 +335,16 @@ test_sk_position(void)
 	b[27] = sizeof(b);
 	CHECK_EQ(parse(b, sizeof(b), &m), -EBADMSG);
 	CHECK_EQ(m.perr, MIF_IKE_PERR_SK_NOT_LAST);
+}
 
-	/* Decrypted content: one D for ESP SPI 0x01020304; a nested SK or
-	 * a duplicate of a single-instance payload is refused. */
+/* Decrypted content: one D for ESP SPI 0x01020304; a nested SK is
+ * refused and leaves nothing behind; an unknown critical payload inside
+ * gets the same answer as outside. */
+static void
+test_sk_inner(void)
+{
+	static struct mif_ike_msg m;
+
 	{
 		static const uint8_t inner[] = {
 			0, 0, 0, 12,		/* D: last, len 12 */
@@ -468,7 +475,7 @@ set_prop(struct mif_ike_prop *p, uint8_t proto, unsigned int n,
 static void
 test_select(void)
 {
-	static struct mif_ike_sa_props offer, ours, reply;
+	static struct mif_ike_sa_props offer, ours;
 	const struct mif_ike_xform gcm128[] = {
 		XF(1, 20, 128), XF(2, 5, 0), XF(4, 19, 0),
 	}, gcm256[] = {
@@ -518,8 +525,23 @@ test_select(void)
 	/* Another protocol never matches. */
 	set_prop(&ours.p[0], MIF_IKE_PROTO_ESP, 3, gcm128);
 	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), -ENOENT);
+}
 
-	/* The initiator's check of a reply. */
+/* The initiator's check of a reply, against the same offer. */
+static void
+test_check_reply(void)
+{
+	static struct mif_ike_sa_props offer, ours, reply;
+	const struct mif_ike_xform gcm128[] = {
+		XF(1, 20, 128), XF(2, 5, 0), XF(4, 19, 0),
+	};
+	static struct mif_ike_msg m;
+	struct mif_ike_prop c;
+	struct mif_ike_algs a;
+
+	CHECK_EQ(parse(sa_init, sizeof(sa_init), &m), 0);
+	CHECK_EQ(mif_ike_pld_sa_parse(m.pld[0].body, m.pld[0].len, &offer), 0);
+	ours.nprops = 1;
 	set_prop(&ours.p[0], 1, 3, gcm128);
 	CHECK_EQ(mif_ike_sa_select(&offer, &ours, &c), 0);
 	reply.nprops = 1;
@@ -695,6 +717,16 @@ test_round_trip(void)
 	CHECK_EQ(n2.data_len, 0);
 	CHECK((p = mif_ike_msg_find(&m, MIF_IKE_PLD_VENDOR)) != NULL);
 	CHECK_MEM(p->body, "mifgw", 5);
+}
+
+/* Generator errors, and a TS body round trip. */
+static void
+test_gen_errors(void)
+{
+	struct mif_ike_hdr h = { .exchange = MIF_IKE_EXCH_SA_INIT };
+	uint8_t buf[256], nonce[32] = { 0 };
+	struct mif_ike_gen g;
+	size_t len;
 
 	/* Out of room: the error sticks and finish reports it. */
 	CHECK_EQ(mif_ike_gen_init(&g, buf, 40, &h), 0);
@@ -732,11 +764,14 @@ main(int argc, char **argv)
 	test_unknown_payloads();
 	test_chain_loop();
 	test_sk_position();
+	test_sk_inner();
 	test_payloads();
 	test_select();
+	test_check_reply();
 	check_strongswan(ike_strongswan_init, sizeof(ike_strongswan_init),
 			 true);
 	CHECK_EQ(IKE_STRONGSWAN_INIT_GROUP, MIF_IKE_DH_ECP_256);
 	test_round_trip();
+	test_gen_errors();
 	CHECK_DONE();
 }
