@@ -215,6 +215,32 @@ static const struct mif_ike_algs algs_gcm = {
 	.prf = MIF_IKE_PRF_HMAC_SHA2_256, .dh = MIF_IKE_DH_CURVE25519,
 };
 
+/* Child SA keymat with and without a new DH secret (RFC 7296 2.17). */
+static void
+check_child_keymat(const struct mif_ike_sa_keys *k, const char *h,
+		   const uint8_t *gir, size_t gl, const uint8_t *ni, size_t nl,
+		   const uint8_t *nr, size_t rl)
+{
+	uint8_t km[200], wk[200];
+	char hd[140], hg[140], hni[100], hnr[100], args[1024];
+
+	tohex(k->sk_d, k->prf_len, hd);
+	tohex(gir, gl, hg);
+	tohex(ni, nl, hni);
+	tohex(nr, rl, hnr);
+	CHECK_EQ(mif_ike_child_keymat(k, gir, gl, ni, nl, nr, rl, km,
+				      sizeof(km)), 0);
+	snprintf(args, sizeof(args), "child %s %zu %s %s %s %s", h,
+		 sizeof(km), hd, hg, hni, hnr);
+	CHECK_EQ(py(args, wk, sizeof(wk)), sizeof(km));
+	CHECK_MEM(km, wk, sizeof(km));
+	CHECK_EQ(mif_ike_child_keymat(k, NULL, 0, ni, nl, nr, rl, km, 100), 0);
+	/* Without g^ir the seed is Ni | Nr alone. */
+	snprintf(args, sizeof(args), "plus %s 100 %s %s%s", h, hd, hni, hnr);
+	CHECK_EQ(py(args, wk, sizeof(wk)), 100);
+	CHECK_MEM(km, wk, 100);
+}
+
 /* SKEYSEED and the seven keys against the reference. */
 static void
 check_ike_keys(const struct mif_ike_algs *a, const char *h)
@@ -269,27 +295,8 @@ check_ike_keys(const struct mif_ike_algs *a, const char *h)
 	w += plen;
 	CHECK_MEM(k.sk_pr, w, plen);
 
-	/* Child SA keymat with and without a new DH secret. */
-	{
-		uint8_t km[200], wk[200];
-		char hd[140];
-
-		tohex(k.sk_d, plen, hd);
-		CHECK_EQ(mif_ike_child_keymat(&k, gir, sizeof(gir), ni,
-					      sizeof(ni), nr, sizeof(nr), km,
-					      sizeof(km)), 0);
-		snprintf(args, sizeof(args), "child %s %zu %s %s %s %s", h,
-			 sizeof(km), hd, hg, hni, hnr);
-		CHECK_EQ(py(args, wk, sizeof(wk)), sizeof(km));
-		CHECK_MEM(km, wk, sizeof(km));
-		CHECK_EQ(mif_ike_child_keymat(&k, NULL, 0, ni, sizeof(ni), nr,
-					      sizeof(nr), km, 100), 0);
-		/* Without g^ir the seed is Ni | Nr alone. */
-		snprintf(args, sizeof(args), "plus %s 100 %s %s%s", h, hd, hni,
-			 hnr);
-		CHECK_EQ(py(args, wk, sizeof(wk)), 100);
-		CHECK_MEM(km, wk, 100);
-	}
+	check_child_keymat(&k, h, gir, sizeof(gir), ni, sizeof(ni), nr,
+			   sizeof(nr));
 	mif_ike_keys_wipe(&k);
 	CHECK_EQ(k.sk_d[0] | k.sk_ei[0] | k.sk_pr[plen - 1], 0);
 }
