@@ -128,7 +128,8 @@ enum mif_spd_dir mif_spd_dir(const struct mif_spd *spd);
 /**
  * Classify a burst of packets whose data starts at the IPv4 or IPv6
  * header. Worker lcores call this between two quiescent-state reports.
- * @param spd      a built SPD (mif_spd_deref())
+ * @param spd      a built SPD (mif_spd_deref()); NULL (nothing
+ *		   published yet) gives MIF_SPD_V_DISCARD for every packet
  * @param results  @p n verdicts: an SA id or MIF_SPD_V_*
  */
 void mif_spd_classify_burst(const struct mif_spd *spd, struct rte_mbuf *mb[],
