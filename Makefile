@@ -10,7 +10,7 @@ DEBUG_BUILD ?= build-debug
 export BUILD DEBUG_BUILD
 
 .NOTPARALLEL:
-.PHONY: all deps hugepages build debug unit test demo clean
+.PHONY: all deps hugepages build debug unit test demo bench clean
 
 all: build
 
@@ -34,6 +34,11 @@ test: deps hugepages
 
 demo: deps hugepages build
 	@scripts/demo.sh
+
+# Figures to docs/bench/ (CSV, text, PNG); BENCH_ARGS passes options to
+# the driver, e.g. BENCH_ARGS="--workers 2 --seconds 10".
+bench: deps hugepages build
+	@/usr/bin/python3 scripts/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(DEBUG_BUILD)

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""PNG plots of a bench run (python3-matplotlib, Agg backend: no
+display needed)."""
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def series(rows):
+    """{(label, linestyle): [(frame, Mpps, Gbps)]} for one direction."""
+    out = {}
+    for r in rows:
+        name = r["scenario"]
+        if not isinstance(r["mpps"], float):
+            continue
+        if name.startswith("crypto-"):
+            key = ("crypto-perf %s (Mops)" % r["algorithm"], "--")
+        elif name.startswith("bypass-") and not r["rules"]:
+            key = ("forwarding %s" % r["family"], "-")
+        elif name.startswith("esp-"):
+            key = ("ESP %s %s %s" % (r["mode"], r["family"],
+                                     r["algorithm"]), "-")
+        else:
+            continue
+        out.setdefault(key, []).append((int(r["frame_size"]), r["mpps"],
+                                        r["gbps"]))
+    return out
+
+
+def draw(rows, base, title):
+    """Throughput against frame size, one panel per direction; returns
+    the paths written (none when nothing was measured)."""
+    dirs = [d for d in ("out", "in")
+            if any(r["direction"] == d and isinstance(r["mpps"], float)
+                   for r in rows)]
+    if not dirs:
+        return []
+    fig, axes = plt.subplots(1, len(dirs), figsize=(6 * len(dirs), 4.5),
+                             squeeze=False)
+    for ax, d in zip(axes[0], dirs):
+        for (label, ls), pts in sorted(series(
+                [r for r in rows if r["direction"] == d]).items()):
+            pts.sort()
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], ls,
+                    marker="o", label=label)
+        ax.set_title("%sbound, one worker lcore"
+                     % ("out" if d == "out" else "in"))
+        ax.set_xlabel("frame size, bytes (clear frame, no FCS)")
+        ax.set_ylabel("Mpps (crypto-perf: Mops)")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle(title, fontsize=8)
+    fig.tight_layout()
+    path = base + "-throughput.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return [path]
