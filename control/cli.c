@@ -39,6 +39,7 @@
 #define ACCEPT_BURST	32		/* connections accepted per poll */
 #define CLOSE_GRACE_MS	2000		/* to flush the last words */
 #define LOGIN_TIMEOUT_S	60		/* to type a password */
+#define IDLE_POLL_US	1000		/* poll interval while nothing happens */
 #define PROMPT		"mifgw> "
 #define PW_PROMPT	"Password: "
 
@@ -75,6 +76,8 @@ struct mif_cli {
 	struct session *sess[MIF_CLI_MAX_SESSIONS];
 	unsigned int n_sess;
 	struct mif_cli_stats st;
+	uint64_t last_poll_us;
+	bool busy;			/* the last poll did some work */
 };
 
 static uint64_t
@@ -647,7 +650,13 @@ mif_cli_poll(struct mif_cli *cli)
 
 	if (cli == NULL)
 		return 0;	/* CLI disabled: callers need no test */
+	/* A control loop may call this millions of times a second; while
+	 * the CLI is quiet, its syscalls (one accept, one recv per session)
+	 * run once a millisecond at most. */
 	t0 = now_us();
+	if (!cli->busy && t0 - cli->last_poll_us < IDLE_POLL_US)
+		return 0;
+	cli->last_poll_us = t0;
 	c0 = cpu_us();
 	work = accept_new(cli) > 0;
 	now = now_ms();		/* not before accepting: idle ages from it */
@@ -667,6 +676,7 @@ mif_cli_poll(struct mif_cli *cli)
 	dt = cpu_us() - c0;
 	if (dt > cli->st.poll_max_cpu_us)
 		cli->st.poll_max_cpu_us = dt;
+	cli->busy = work > 0;
 	return work;
 }
 
