@@ -19,8 +19,8 @@
 #include "common/wr.h"
 #include "control/ike_wire.h"
 
-/** Bounds on what one SA payload may carry (strongSwan's default IKE
- * proposal has about 40 transforms). */
+/** Bounds on what one SA payload may carry (strongSwan 5.9.8's default IKE
+ * proposal has 36 transforms). */
 #define MIF_IKE_MAX_PROPS	16
 #define MIF_IKE_MAX_XFORMS	64
 /** Traffic selectors per TS payload. */
