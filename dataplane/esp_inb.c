@@ -26,6 +26,7 @@ struct meta {
 	uint8_t ecn;			/* outer ECN field */
 	uint32_t plen;			/* payload after the trailer */
 	uint8_t next;			/* trailer next header */
+	bool udp;			/* arrived UDP-encapsulated */
 };
 
 static inline void
@@ -132,7 +133,8 @@ outer_parse(struct rte_mbuf *m, struct meta *mt, struct mif_sad_key *k)
 	if ((size_t)(rd.p - p) + rd.left < rte_pktmbuf_data_len(m))
 		rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) -
 				 (rd.p - p) - rd.left);
-	if (proto == IPPROTO_UDP) {
+	mt->udp = proto == IPPROTO_UDP;
+	if (mt->udp) {
 		if ((rc = udp_parse(&rd)) >= 0)
 			return rc;
 	} else if (proto != MIF_IPPROTO_ESP) {
@@ -397,6 +399,32 @@ tunnel_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
 	return 0;
 }
 
+/* RFC 3948 3.1.2: a transport-mode TCP/UDP checksum covers the
+ * addresses the peer used before its NAT. The payload has passed the
+ * ICV, so the checksum is simply computed again over the addresses
+ * the packet now carries (an IPv4 UDP checksum of 0 stays 0). */
+static void
+natt_l4_fix(struct rte_mbuf *m, uint32_t hlen, uint8_t proto,
+	    uint32_t plen)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *), *l4 = p + hlen;
+	bool v4 = (p[0] >> 4) == 4;
+	uint16_t ck, off;
+
+	if (proto == IPPROTO_TCP && plen >= 20)
+		off = 16;
+	else if (proto == IPPROTO_UDP && plen >= 8)
+		off = 6;
+	else
+		return;
+	if (proto == IPPROTO_UDP && v4 && l4[off] == 0 && l4[off + 1] == 0)
+		return;
+	memset(l4 + off, 0, 2);
+	ck = v4 ? rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)p, l4) :
+		rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)p, l4);
+	memcpy(l4 + off, &ck, 2);
+}
+
 /* Transport mode: the outer IP header moves up to the payload and takes
  * the trailer's next header. */
 static int
@@ -430,12 +458,12 @@ transport_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
 		memcpy(p, &h, sizeof(h));
 		m->packet_type = RTE_PTYPE_L3_IPV6;
 	}
-	/* XXX(#3): with NAT-T in transport mode the inner TCP/UDP checksum
-	 * is not fixed up for the NAT (RFC 3948 3.1.2); it passes as is. */
 	memmove(p + pk->ct_off - hlen, p, hlen);
 	rte_pktmbuf_adj(m, pk->ct_off - hlen);
 	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - len);
 	m->l3_len = hlen;
+	if (mt->udp)
+		natt_l4_fix(m, hlen, mt->next, mt->plen);
 	pk->len = len;
 	return 0;
 }

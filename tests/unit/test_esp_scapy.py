@@ -373,6 +373,34 @@ def tamper():
           st["packets"] == 6, "tamper counters %s" % st)
 
 
+def natt_transport_fixup():
+    """RFC 3948 3.1.2: behind a NAT, the peer's transport-mode UDP/TCP
+    checksum covers its private address; after decapsulation it must be
+    valid for the address the packet arrived from."""
+    alg, topo, spi = "gcm128", "natt-tr4", 0x6666
+    lines, want = [], []
+    for i, l4 in enumerate((UDP(sport=1000, dport=53), TCP(sport=1000,
+                                                          dport=80))):
+        p = IP(src="10.9.9.9", dst=L4) / l4 / bytes(range(30 + i))
+        p = p.__class__(raw(p))
+        b = bytearray(scapy_encrypt(alg, topo, spi, p, i + 1, False, 0))
+        b[12:16] = bytes(int(x) for x in R4.split("."))   # the NAT
+        ip = IP(bytes(b[:20]))
+        del ip.chksum
+        b[:20] = raw(IP(raw(ip)))[:20]
+        lines.append(bytes(b).hex())
+        q = p.copy()
+        q.src = R4
+        del q.chksum
+        del q[1].chksum
+        want.append(raw(q.__class__(raw(q))))
+    res, st = tool("dec", sa_params(alg, topo, spi, False, L4, R4, "in"),
+                   lines)
+    for i, (r, w) in enumerate(zip(res, want)):
+        check(r == ("OK", w), "NAT-T transport fixup %d:\n got %s\nwant %s"
+              % (i, r, w.hex()))
+
+
 def overflow():
     """Without ESN the last sequence number is 2^32-1 (RFC 4303 3.3.3)."""
     pkts = [raw(inner_pkt("tun4", i)).hex() for i in range(3)]
@@ -479,6 +507,7 @@ def main():
                 case_out(alg, topo, esn)
     tshark_check()
     tamper()
+    natt_transport_fixup()
     overflow()
     hard_life()
     print("test_esp_scapy: %d checks, %d failed" % (CHECKS, len(FAILS)))
