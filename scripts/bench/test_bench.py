@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Unit test of the make-bench driver, without DPDK traffic: the parsers
+against the exact output formats they read, the ESP sizes against the
+pcap generator's real encapsulation, the scenario table, and every
+configuration the driver writes through `mifgw --check`.
+
+usage: test_bench.py [MIFGW]
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run  # noqa: E402
+import crypto_perf  # noqa: E402
+import memory  # noqa: E402
+import mifpcap  # noqa: E402 (run.py put pktgen-scripts on the path)
+
+failures = 0
+checks = 0
+
+
+def check(cond, what):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print("FAIL: %s" % what)
+
+
+CRYPTO_OUT = """
+    lcore id    Buf Size  Burst Size    Enqueued    Dequeued  Failed Enq  Failed Deq        MOps        Gbps  Cycles/Buf
+
+           1          52          32      500000      500000           0           0      2.5487      1.0602      902.44
+           1         500          32      500000      500000           0           0      1.9290      7.7160     1192.33
+"""
+
+COUNTERS = """noise
+=== mifgw counters ===
+port lan rx 10
+port lan tx_bytes 640
+drop no_route 3
+=== end ===
+=== mifgw counters ===
+port lan rx 8029664
+port wan tx 8029632
+port wan tx_bytes 513896448
+drop no_route 7
+lcore 1 rx 16012768
+=== end ===
+"""
+
+SAD_OUT = ("  1000000 SAs: hash+queues 83.2 MB (83 B/SA), SA+keys+2 counter "
+           "slots+window 1728 B/SA, total 1811 B/SA\n")
+SPD_OUT = ("ipv4 random  10000  acl     build     153.1 ms      65329 "
+           "rules/s  mem    1855.9 KiB       49.9 ns/pkt\n"
+           "ipv4 random  10000  linear  build       2.5 ms    3962617 "
+           "rules/s  mem     703.1 KiB    25589.2 ns/pkt\n")
+
+
+def test_parsers():
+    res = crypto_perf.parse(CRYPTO_OUT)
+    check(res == {52: 2.5487, 500: 1.9290}, "crypto-perf table: %s" % res)
+    bad = CRYPTO_OUT.replace("     0      2.5487", "     9      2.5487")
+    try:
+        crypto_perf.parse(bad)
+        check(False, "failed dequeues must be an error")
+    except crypto_perf.CryptoPerfError:
+        pass
+    c = run.parse_counters(COUNTERS)
+    check(c is not None and c["port"]["wan"]["tx"] == 8029632 and
+          c["port"]["wan"]["tx_bytes"] == 513896448 and
+          c["drop"] == {"no_route": 7} and
+          c["port"]["lan"] == {"rx": 8029664},
+          "last counters block: %s" % c)
+    check(run.parse_counters("=== mifgw counters ===\nport a tx 1\n")
+          is None, "an unfinished block is not read")
+    rows = memory.sad_rows(SAD_OUT, "t")
+    check([r["bytes_each"] for r in rows] == [83, 1728, 1811] and
+          rows[0]["total_bytes"] == 83200000, "test_sad line: %s" % rows)
+    rows = memory.spd_rows(SPD_OUT, "t")
+    check(len(rows) == 2 and rows[0]["bytes_each"] == 190 and
+          rows[1]["bytes_each"] == 71, "bench_spd lines: %s" % rows)
+
+
+def test_esp_sizes():
+    """esp_len()/esp_frame() must match what mifpcap's EspSa builds."""
+    algs = {"gcm128": ("aes-gcm-128", None), "gcm256": ("aes-gcm-256", None),
+            "cbc-sha1": ("aes-cbc-128", "hmac-sha1-96"),
+            "cbc-sha256": ("aes-cbc-128", "hmac-sha256-128")}
+    check(sorted(algs) == sorted(crypto_perf.ALGS), "algorithm list")
+    for alg, (cipher, auth) in algs.items():
+        klen, slen = mifpcap.CIPHERS[cipher][1:3]
+        akey = bytes(mifpcap.AUTHS[auth][1]) if auth else b""
+        sa = mifpcap.EspSa(0x1000, cipher, bytes(klen), bytes(slen), auth,
+                           akey, "tunnel", "198.51.100.2", "198.51.100.1")
+        for size in run.SIZES:
+            flows = mifpcap.Flows(1, "10.200.0.1", "10.100.0.1", 1024,
+                                  5001, "udp", 1)
+            ip = next(mifpcap.clear_ip_packets(flows, [size], [0], 1))
+            outer = sa.encap(ip)
+            iv = crypto_perf.ALGS[alg]["iv"]
+            icv = crypto_perf.ALGS[alg]["icv"]
+            enc = len(outer) - 20 - 8 - iv - icv
+            check(enc == crypto_perf.esp_len(alg, size),
+                  "%s %d B: encrypted %d, esp_len %d" % (
+                      alg, size, enc, crypto_perf.esp_len(alg, size)))
+            check(14 + len(outer) == crypto_perf.esp_frame(alg, size),
+                  "%s %d B: ESP frame %d, esp_frame %d" % (
+                      alg, size, 14 + len(outer),
+                      crypto_perf.esp_frame(alg, size)))
+
+
+def test_scenarios():
+    names = [s["name"] for s in run.SCENARIOS]
+    check(len(names) == len(set(names)), "scenario names are unique")
+    for s in run.SCENARIOS:
+        check(s["kind"] in ("fwd", "crypto", "esp", "ctl", "latency"),
+              "%s: kind %s" % (s["name"], s["kind"]))
+        check(s["alg"] == "none" or s["alg"] in crypto_perf.ALGS,
+              "%s: algorithm %s" % (s["name"], s["alg"]))
+        check(s["kind"] not in ("ctl", "latency") or s["na"],
+              "%s: a scenario without a runner carries its reason"
+              % s["name"])
+    # The issue's list: both directions, both modes and families, the
+    # four algorithms, the SA counts with 10,000 rules, 2 and 4 paths.
+    esp = [s for s in run.SCENARIOS if s["kind"] == "esp"]
+    check({(s["dir"], s["mode"], s["family"]) for s in esp} >=
+          {(d, m, f) for d in ("out", "in") for m in ("tunnel", "transport")
+           for f in (4, 6)}, "directions x modes x families")
+    check({s["alg"] for s in esp} == set(crypto_perf.ALGS), "algorithms")
+    check({s["sas"] for s in esp if s["rules"] == 10000} ==
+          {1, 1000, 100000}, "1, 1000, 100000 SAs with 10000 rules")
+    check({s["paths"] for s in esp} == {1, 2, 4}, "paths")
+
+
+class Args:
+    worker_lcores = [1]
+
+
+def test_configs(mifgw):
+    """Every configuration the driver writes passes mifgw --check."""
+    with tempfile.TemporaryDirectory(prefix="test-bench-") as tmp:
+        cfgs = {"out": run.gateway_cfg(Args, "lan", "/x.pcap"),
+                "in": run.gateway_cfg(Args, "wan", "/x.pcap")}
+        two = Args()
+        two.worker_lcores = [1, 2]
+        cfgs["2w"] = run.gateway_cfg(two, "lan", "/x.pcap")
+        check(cfgs["2w"].count("rx_pcap=") == 2 and
+              cfgs["2w"].count("tx_pcap=") == 3,
+              "two workers: 2 RX and 3 TX queues on the pcap port")
+        for name, text in cfgs.items():
+            path = os.path.join(tmp, name + ".cfg")
+            with open(path, "w", encoding="ascii") as f:
+                f.write(text)
+            r = subprocess.run([mifgw, "--", "-f", path, "--check"],
+                               capture_output=True, text=True, timeout=60)
+            check(r.returncode == 0, "%s config: %s" % (name, r.stderr))
+
+
+def main():
+    test_parsers()
+    test_esp_sizes()
+    test_scenarios()
+    if len(sys.argv) > 1:
+        test_configs(sys.argv[1])
+    print("test_bench: %d checks, %d failed" % (checks, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
