@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/state.h"
 #include "control/arp.h"
+#include "control/cli.h"
 #include "control/ctl.h"
 #include "control/icmp.h"
 #include "control/resolve.h"
@@ -229,7 +230,9 @@ mif_ctl_run(void)
 	/* Short naps while traffic may be near, longer ones once the ring
 	 * has stayed empty for a while: an idle gateway costs ~1% CPU. */
 	while (!mif_state_quitting()) {
-		if (mif_ctl_poll() > 0) {
+		/* CLI work counts as activity: a session being served gets
+		 * the short naps, so its output is not paced at 1 ms. */
+		if (mif_ctl_poll() + (unsigned int)mif_cli_poll(mif_ctl.cli) > 0) {
 			idle = 0;
 			continue;
 		}

@@ -18,6 +18,8 @@
 #include "common/counters.h"
 #include "control/ratelimit.h"
 
+struct mif_cli;
+
 struct mif_ctl {
 	struct mif_counters *cnt;	/**< the main lcore's block */
 	struct rte_mempool *pool;
@@ -26,6 +28,7 @@ struct mif_ctl {
 	uint64_t log_suppressed;
 	uint64_t hz;
 	volatile int dump_requested;	/**< set from SIGUSR1 */
+	struct mif_cli *cli;		/**< polled by mif_ctl_run(); may be NULL */
 };
 
 extern struct mif_ctl mif_ctl;

@@ -23,6 +23,9 @@
 #include "common/counters.h"
 #include "common/log.h"
 #include "common/state.h"
+#include "control/cli.h"
+#include "control/cli_cmd.h"
+#include "control/cli_gw.h"
 #include "control/ctl.h"
 #include "control/eal_args.h"
 #include "control/ratelimit.h"
@@ -44,6 +47,7 @@ struct app_opts {
 
 static struct mif_cfg cfg;
 static struct mif_worker *workers[RTE_MAX_LCORE];
+static struct mif_cli_gw cli_gw = { .cfg = &cfg };
 
 static void
 usage(FILE *f, const char *prog)
@@ -217,12 +221,43 @@ workers_launch(void)
 	return 0;
 }
 
+/*
+ * The operator CLI, served from the control loop. With no "cli" keys in
+ * the file it is on at its defaults, and a failure to listen (a second
+ * gateway on the same host) only costs the CLI; a configured CLI that
+ * cannot listen stops the start, as any other bad setting does.
+ */
+static int
+cli_start(void)
+{
+	const struct mif_cfg_cli *c = &cfg.cli;
+	struct mif_cli_conf cc;
+	bool asked;
+	int rc;
+
+	mif_cli_conf_from_cfg(&cc, &cfg);
+	if (!cc.enabled)
+		return 0;
+	asked = c->has_address || c->port != 0 || c->password[0] != '\0' ||
+		c->sessions != 0 || c->has_idle_timeout || c->auth_delay_ms != 0;
+	cc.ctx = &cli_gw;
+	if ((rc = mif_cli_cmds_gw_register()) != 0 && rc != -EEXIST)
+		return rc;
+	mif_ctl.cli = mif_cli_create(&cc);
+	explicit_bzero(cc.password, sizeof(cc.password));
+	if (mif_ctl.cli != NULL || !asked)
+		return 0;
+	return -EADDRNOTAVAIL;
+}
+
 static void
 teardown(void)
 {
 	unsigned int i;
 
 	mif_state_quit();
+	mif_cli_destroy(mif_ctl.cli);
+	mif_ctl.cli = NULL;
 	rte_eal_mp_wait_lcore();
 	mif_ctl_fini();
 	mif_port_close_all();
@@ -292,6 +327,10 @@ main(int argc, char **argv)
 		mif_cfg_free(&cfg);
 		return EXIT_FAILURE;
 	}
+	/* rte_eal_init() installed its own log stream: capture from here,
+	 * so `show log` holds the start-up lines. Without it show log is
+	 * empty, nothing else. */
+	(void)mif_cli_log_capture();
 	apply_log_levels();
 	signals_install();
 #ifndef __OPTIMIZE__
@@ -310,6 +349,11 @@ main(int argc, char **argv)
 	}
 	/* Logged inside; the gateway forwards without telemetry. */
 	(void)mif_telemetry_init(&cfg);
+	if ((rc = cli_start()) != 0) {
+		MIF_LOG(main, ERR, "cli: not started: %s", strerror(-rc));
+		teardown();
+		goto out;
+	}
 	MIF_LOG(main, NOTICE, "running: %u ports, %u workers",
 		mif_n_ports, cfg.n_workers);
 	mif_ctl_run();
