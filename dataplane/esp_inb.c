@@ -613,3 +613,40 @@ mif_esp_inb_burst(struct mif_esp_ctx *ctx, const struct mif_sad *sad,
 	}
 	return k;
 }
+
+enum mif_esp_class
+mif_esp_classify(const struct rte_mbuf *m)
+{
+	static const uint8_t marker[4];
+	struct meta mt;
+	struct mif_rd rd;
+	struct mif_sad_key k;
+	struct mif_esp_udp u;
+	uint8_t proto = 0;
+	uint16_t dport, ulen;
+
+	mif_rd_init(&rd, rte_pktmbuf_mtod(m, const uint8_t *),
+		    rte_pktmbuf_data_len(m));
+	if (ip_parse(&rd, &mt, &k, &proto) >= 0)
+		return MIF_ESP_CLASS_OTHER;
+	if (proto == MIF_IPPROTO_ESP)
+		return MIF_ESP_CLASS_ESP;
+	if (proto != IPPROTO_UDP || mif_rd_get_bytes(&rd, &u, sizeof(u)) != 0)
+		return MIF_ESP_CLASS_OTHER;
+	dport = rte_be_to_cpu_16(u.dport);
+	ulen = rte_be_to_cpu_16(u.len);
+	if (dport == 500)
+		return MIF_ESP_CLASS_IKE;
+	if (dport != MIF_ESP_NATT_PORT_DEFAULT || ulen < sizeof(u) ||
+	    ulen - sizeof(u) > rd.left)
+		return MIF_ESP_CLASS_OTHER;
+	rd.left = ulen - sizeof(u);
+	if (rd.left == 1 && rd.p[0] == MIF_ESP_KEEPALIVE)
+		return MIF_ESP_CLASS_KEEPALIVE;
+	if (rd.left >= sizeof(marker) &&
+	    memcmp(rd.p, marker, sizeof(marker)) == 0)
+		return MIF_ESP_CLASS_IKE;
+	/* RFC 3948 2.2: ESP needs at least its 8-byte header. */
+	return rd.left >= sizeof(struct mif_esp_hdr) ? MIF_ESP_CLASS_ESP :
+		MIF_ESP_CLASS_OTHER;
+}

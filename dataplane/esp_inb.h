@@ -35,4 +35,20 @@ uint16_t mif_esp_inb_burst(struct mif_esp_ctx *ctx,
 			   const struct mif_sad *sad, struct rte_mbuf *mb[],
 			   struct mif_sa *sa_out[], uint16_t n);
 
+/** What a packet for one of the gateway's addresses is, for the worker
+ * to decide between mif_esp_inb_burst() and the control plane. */
+enum mif_esp_class {
+	MIF_ESP_CLASS_OTHER,		/**< not ESP, not IKE */
+	MIF_ESP_CLASS_ESP,		/**< protocol 50, or ESP in UDP 4500 */
+	MIF_ESP_CLASS_IKE,		/**< UDP 500, or 4500 with the
+					     non-ESP marker (RFC 3948 2.2) */
+	MIF_ESP_CLASS_KEEPALIVE,	/**< RFC 3948 2.3, to be dropped */
+};
+
+/**
+ * Classify @p m (starting at its IPv4/IPv6 header; no IPv6 extension
+ * headers are walked). Reads only within the first segment.
+ */
+enum mif_esp_class mif_esp_classify(const struct rte_mbuf *m);
+
 #endif

@@ -489,6 +489,49 @@ test_keepalive(void)
 	mif_sad_destroy(sad);
 }
 
+/* The worker's split between ESP, IKE and the rest. */
+static void
+test_classify(void)
+{
+	struct mif_sa_params p;
+	struct mif_sa *out;
+	struct rte_mbuf *m;
+	uint8_t *d;
+
+	params(&p, MIF_SA_DIR_OUT, 1);
+	p.ep.udp_encap = true;
+	out = mif_sa_create(&p);
+	CHECK(out != NULL);
+
+	m = pkt4(64, 1, 0, false);		/* UDP to port 0 */
+	CHECK_EQ(mif_esp_classify(m), MIF_ESP_CLASS_OTHER);
+	CHECK_EQ(mif_esp_outb_burst(ctx0, out, &m, 1), 1);
+	CHECK_EQ(mif_esp_classify(m), MIF_ESP_CLASS_ESP);
+	d = rte_pktmbuf_mtod(m, uint8_t *);
+	memset(d + 28, 0, 4);			/* non-ESP marker: IKE */
+	CHECK_EQ(mif_esp_classify(m), MIF_ESP_CLASS_IKE);
+	d[22] = 500 >> 8;
+	d[23] = 500 & 0xff;			/* port 500 */
+	CHECK_EQ(mif_esp_classify(m), MIF_ESP_CLASS_IKE);
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - 24);
+	CHECK_EQ(mif_esp_classify(m), MIF_ESP_CLASS_OTHER);	/* cut */
+	rte_pktmbuf_free(m);
+
+	m = rte_pktmbuf_alloc(pool);
+	CHECK_EQ(mif_esp_keepalive_build(ctx0, out, m), 0);
+	CHECK_EQ(mif_esp_classify(m), MIF_ESP_CLASS_KEEPALIVE);
+	rte_pktmbuf_free(m);
+	mif_sa_destroy(out);
+
+	params(&p, MIF_SA_DIR_OUT, 1);
+	out = mif_sa_create(&p);
+	m = pkt4(64, 1, 0, false);
+	CHECK_EQ(mif_esp_outb_burst(ctx0, out, &m, 1), 1);
+	CHECK_EQ(mif_esp_classify(m), MIF_ESP_CLASS_ESP);	/* proto 50 */
+	rte_pktmbuf_free(m);
+	mif_sa_destroy(out);
+}
+
 int
 main(void)
 {
@@ -514,6 +557,7 @@ main(void)
 	test_bad_mbufs();
 	test_ecn_df();
 	test_keepalive();
+	test_classify();
 
 	mif_esp_ctx_destroy(ctx0);
 	mif_esp_ctx_destroy(ctx1);
