@@ -28,14 +28,39 @@ def series(rows):
     return out
 
 
-def draw(rows, base, title):
-    """Throughput against frame size, one panel per direction; returns
-    the paths written (none when nothing was measured)."""
+def draw_latency(hists, base, title):
+    """Latency distribution (CDF, log time axis) of each latency run."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for label, samples in sorted(hists.items()):
+        xs = sorted(x / 1e3 for x in samples)
+        n = len(xs)
+        ax.plot(xs, [(i + 1) / n for i in range(n)], label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("one-way latency through mifgw, us (memif in and out)")
+    ax.set_ylabel("fraction of packets")
+    ax.axhline(0.5, color="grey", lw=0.5)
+    ax.axhline(0.99, color="grey", lw=0.5)
+    ax.grid(True, alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+    ax.set_title("latency at 50 % of the saturating rate", fontsize=10)
+    fig.suptitle(title, fontsize=8)
+    fig.tight_layout()
+    path = base + "-latency.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def draw(rows, base, title, hists=None):
+    """Throughput against frame size, one panel per direction, and the
+    latency distribution; returns the paths written."""
+    done = [draw_latency(hists, base, title)] if hists else []
+    rows = [r for r in rows if not r["scenario"].startswith("latency")]
     dirs = [d for d in ("out", "in")
             if any(r["direction"] == d and isinstance(r["mpps"], float)
                    for r in rows)]
     if not dirs:
-        return []
+        return done
     fig, axes = plt.subplots(1, len(dirs), figsize=(6 * len(dirs), 4.5),
                              squeeze=False)
     for ax, d in zip(axes[0], dirs):
@@ -55,4 +80,4 @@ def draw(rows, base, title):
     path = base + "-throughput.png"
     fig.savefig(path, dpi=100)
     plt.close(fig)
-    return [path]
+    return done + [path]

@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.join(ROOT, "pktgen-scripts"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mifpcap  # noqa: E402
 import crypto_perf  # noqa: E402
+import latency  # noqa: E402
 import memory  # noqa: E402
 
 SIZES = (64, 512, 1420)
@@ -62,8 +63,7 @@ NA_SPD = "policies are parsed but not applied by the worker"
 NA_PATHS = "interface sets (several paths per user) not implemented"
 NA_CTL = ("no control-plane update path to drive at 1,000/s (no CLI "
           "route/SA/policy add, no IKE daemon)")
-NA_LAT = ("net_pcap cannot timestamp; method proposed in "
-          "docs/benchmarks.md (memif pair + timestamping sender) not built")
+NA_LAT_ESP = "needs the ESP path (see the esp-* rows)"
 
 
 def sc(name, kind, direction, family=4, mode="-", alg="none", sizes=SIZES,
@@ -111,14 +111,15 @@ SCENARIOS = [
 ] + [
     sc("esp-out-tunnel-v4-gcm128-ctl1000", "ctl", "out", 4, "tunnel",
        "gcm128", (64,), 1000, 10000, na=NA_CTL),
+    sc("latency-out-v4-50pct", "latency", "out", 4, sizes=(64, 1420)),
     sc("latency-out-tunnel-v4-gcm128-50pct", "latency", "out", 4, "tunnel",
-       "gcm128", (64, 1420), 1, 1, na=NA_LAT),
+       "gcm128", (64, 1420), 1, 1, na=NA_LAT_ESP),
 ]
 
 COLUMNS = ["scenario", "direction", "mode", "family", "algorithm",
            "frame_size", "sas", "rules", "paths", "mpps", "gbps",
            "gbps_l1", "ns_pkt", "t_bypass", "t_crypto", "ratio",
-           "load_avg", "note"]
+           "lat_p50_ns", "lat_p99_ns", "load_avg", "note"]
 
 
 class BenchError(Exception):
@@ -260,16 +261,18 @@ def port_cfg(name, role, dev, family_addrs):
             (name, role, dev, ", ".join('"%s"' % a for a in family_addrs)))
 
 
-def gateway_cfg(args, in_port, pcap, policies=""):
+def gateway_cfg(args, in_port, pcap, policies="", devs=None):
     """Two ports: in_port reads the pcap in a loop (one RX queue per
     worker), the other is net_null; routes and static neighbours for both
-    families, so every frame is forwarded and none is resolved."""
+    families, so every frame is forwarded and none is resolved. devs
+    replaces the two devices (the latency run's memif ports)."""
     n = len(args.worker_lcores)
-    pcap_dev = "net_pcap0" + "".join(",rx_pcap=" + pcap for _ in range(n)) \
-        + ",infinite_rx=1" + ",tx_pcap=/dev/null" * (n + 1)
-    null_dev = "net_null0,no-rx=1"
-    devs = {"lan": null_dev, "wan": null_dev}
-    devs[in_port] = pcap_dev
+    if devs is None:
+        pcap_dev = "net_pcap0" + "".join(",rx_pcap=" + pcap
+                                         for _ in range(n)) \
+            + ",infinite_rx=1" + ",tx_pcap=/dev/null" * (n + 1)
+        devs = {"lan": "net_null0,no-rx=1", "wan": "net_null0,no-rx=1"}
+        devs[in_port] = pcap_dev
     ports = ",\n".join(
         port_cfg(p, "protected" if p == "lan" else "unprotected", devs[p],
                  [NET[4][p], NET[6][p]]) for p in ("lan", "wan"))
@@ -437,6 +440,41 @@ def run_crypto(args, s, tcrypto):
     return rows
 
 
+def run_latency(args, tmp, s, hists):
+    """Forwarding latency through memif ports (scripts/bench/latency.py):
+    the rate that saturates the path, then half of it."""
+    rows = []
+    socks = [os.path.join(tmp, "%s.sock" % p) for p in ("lan", "wan")]
+    devs = {"lan": latency.memif_dev(0, socks[0], "server",
+                                     latency.GW_MAC),
+            "wan": latency.memif_dev(1, socks[1], "server")}
+    for size in s["sizes"]:
+        gw = Gateway(args, tmp, "%s-%d" % (s["name"], size),
+                     gateway_cfg(args, "lan", None, devs=devs))
+        try:
+            gw.start()
+            res = latency.measure(args, tmp, socks, size)
+        except (BenchError, latency.LatencyError) as e:
+            rows.append(row(s, size, note="n/a (%s)" % e))
+            continue
+        finally:
+            gw.stop()
+        hists["%s %d B" % (s["name"], size)] = res["samples"]
+        rows.append(row(s, size, mpps=res["pps"] / 1e6,
+                        lat_p50_ns=float(res["p50"]),
+                        lat_p99_ns=float(res["p99"]),
+                        note="at %.3f Mpps = 50%% of %.3f Mpps that "
+                        "saturated the memif path; p99.9 %.1f us, max "
+                        "%.1f us; %d of %d back" % (
+                            res["pps"] / 1e6, res["sat_pps"] / 1e6,
+                            res["p999"] / 1e3, res["max"] / 1e3,
+                            res["received"], res["sent"])))
+        log("  %-28s %5d B  p50 %.1f us  p99 %.1f us at %.3f Mpps"
+            % (s["name"], size, res["p50"] / 1e3, res["p99"] / 1e3,
+               res["pps"] / 1e6))
+    return rows
+
+
 def run_esp(s, reasons):
     """The full IPsec path. It needs static SAs in the configuration and
     policies applied by the worker; until both exist every point is n/a
@@ -449,18 +487,21 @@ def run_esp(s, reasons):
 
 
 def print_table(rows, out):
-    hdr = ("%-36s %4s %3s %5s %9s %7s %7s %7s %8s %8s %6s %5s  %s"
-           % ("scenario", "size", "fam", "dir", "alg", "Mpps", "Gbps",
-              "ns/pkt", "t_bypass", "t_crypto", "ratio", "load", "note"))
-    print(hdr, file=out)
+    form = "%-36s %4s %3s %3s %10s %7s %6s %7s %8s %8s %5s %13s %5s  %s"
+    print(form % ("scenario", "size", "fam", "dir", "alg", "Mpps", "Gbps",
+                  "ns/pkt", "t_bypass", "t_crypto", "ratio",
+                  "p50/p99 us", "load", "note"), file=out)
     for r in rows:
-        print("%-36s %4s %3s %5s %9s %7s %7s %7s %8s %8s %6s %5s  %s"
-              % (r["scenario"], r["frame_size"], r["family"],
-                 r["direction"], r["algorithm"], fmt(r["mpps"], "%.3f"),
-                 fmt(r["gbps"], "%.2f"), fmt(r["ns_pkt"], "%.1f"),
-                 fmt(r["t_bypass"], "%.1f"), fmt(r["t_crypto"], "%.1f"),
-                 fmt(r["ratio"], "%.2f"), r["load_avg"], r["note"]),
-              file=out)
+        lat = ""
+        if isinstance(r["lat_p50_ns"], float):
+            lat = "%.1f/%.1f" % (r["lat_p50_ns"] / 1e3,
+                                 r["lat_p99_ns"] / 1e3)
+        print(form % (r["scenario"], r["frame_size"], r["family"],
+                      r["direction"], r["algorithm"], fmt(r["mpps"], "%.3f"),
+                      fmt(r["gbps"], "%.2f"), fmt(r["ns_pkt"], "%.1f"),
+                      fmt(r["t_bypass"], "%.1f"), fmt(r["t_crypto"], "%.1f"),
+                      fmt(r["ratio"], "%.2f"), lat, r["load_avg"],
+                      r["note"]), file=out)
 
 
 def write_csv(path, rows):
@@ -531,7 +572,7 @@ def main(argv=None):
         log(ln)
 
     tmp = tempfile.mkdtemp(prefix="mifgw-bench-")
-    rows, bypass, tcrypto, pcaps = [], {}, {}, {}
+    rows, bypass, tcrypto, pcaps, hists = [], {}, {}, {}, {}
     try:
         reasons = {"sa": probe_sa_cfg(args, tmp),
                    "spd": probe_spd(args, tmp, pcaps)}
@@ -546,6 +587,8 @@ def main(argv=None):
                 rows += run_crypto(args, s, tcrypto)
             elif s["kind"] == "esp":
                 rows += run_esp(s, reasons)
+            elif s["kind"] == "latency" and not s["na"]:
+                rows += run_latency(args, tmp, s, hists)
             else:
                 rows += [row(s, z, note="n/a (%s)" % s["na"])
                          for z in s["sizes"]]
@@ -566,7 +609,7 @@ def main(argv=None):
     if mem_rows:
         memory.write_csv(base + "-memory.csv", mem_rows)
     import plots  # noqa: E402 (matplotlib only when there is something)
-    for p in plots.draw(rows, base, head[0] + "; " + head[1]):
+    for p in plots.draw(rows, base, head[0] + "\n" + head[1], hists):
         print("plot: %s" % os.path.relpath(p, ROOT))
     print("csv: %s" % os.path.relpath(base + ".csv", ROOT))
     return 0

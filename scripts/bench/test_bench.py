@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run  # noqa: E402
 import crypto_perf  # noqa: E402
+import latency  # noqa: E402
 import memory  # noqa: E402
 import mifpcap  # noqa: E402 (run.py put pktgen-scripts on the path)
 
@@ -80,6 +81,14 @@ def test_parsers():
           "last counters block: %s" % c)
     check(run.parse_counters("=== mifgw counters ===\nport a tx 1\n")
           is None, "an unfinished block is not read")
+    lat = latency.parse("x\nlatency: size 64 rate 299000 sent 897958 "
+                        "received 897900 p50 175205 p90 43991 p99 58187 "
+                        "p999 60038 max 60042 (ns) achieved 299300 pps\n")
+    check(lat is not None and lat["p50"] == 175205 and
+          lat["achieved"] == 299300 and lat["received"] == 897900,
+          "bench_latency line: %s" % lat)
+    check(latency.parse("latency: size 64 rate 0 sent 5 received 0\n")
+          is None, "a run with nothing back has no percentiles")
     rows = memory.sad_rows(SAD_OUT, "t")
     check([r["bytes_each"] for r in rows] == [83, 1728, 1811] and
           rows[0]["total_bytes"] == 83200000, "test_sad line: %s" % rows)
@@ -124,9 +133,11 @@ def test_scenarios():
               "%s: kind %s" % (s["name"], s["kind"]))
         check(s["alg"] == "none" or s["alg"] in crypto_perf.ALGS,
               "%s: algorithm %s" % (s["name"], s["alg"]))
-        check(s["kind"] not in ("ctl", "latency") or s["na"],
+        check(s["kind"] != "ctl" or s["na"],
               "%s: a scenario without a runner carries its reason"
               % s["name"])
+        check(s["kind"] != "latency" or s["alg"] == "none" or s["na"],
+              "%s: ESP latency needs the ESP runner" % s["name"])
     # The list: both directions, both modes and families, the
     # four algorithms, the SA counts with 10,000 rules, 2 and 4 paths.
     esp = [s for s in run.SCENARIOS if s["kind"] == "esp"]
