@@ -12,9 +12,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_common.h>
 #include <rte_log.h>
@@ -28,6 +30,15 @@
 #include "control/cli_gw.h"
 #include "dataplane/port.h"
 #include "dataplane/route.h"
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 static struct mif_cli_gw *
 gw_of(struct mif_cli_exec *x)
@@ -129,6 +140,11 @@ cmd_show_routes(struct mif_cli_exec *x)
 
 	if (gw == NULL)
 		return -ENODEV;
+	/* First, so that a table too long for the output bound still
+	 * says how big it is. */
+	if (rt != NULL)
+		mif_cli_printf(x->out, "published table: %u prefixes, %u next hops; %u configured routes\n",
+			       rt->n_routes, rt->n_nh, gw->cfg->n_routes);
 	mif_cli_table_init(&t, RTE_DIM(hdr), hdr);
 	routes_of_ports(&t);
 	for (i = 0; i < gw->cfg->n_routes && !mif_cli_out_full(x->out); i++) {
@@ -137,9 +153,6 @@ cmd_show_routes(struct mif_cli_exec *x)
 			  r->has_via ? &r->via : NULL, port_name(r->port));
 	}
 	mif_cli_table_print(&t, x->out);
-	if (rt != NULL)
-		mif_cli_printf(x->out, "published table: %u prefixes, %u next hops\n",
-			       rt->n_routes, rt->n_nh);
 	return 0;
 }
 
@@ -454,6 +467,7 @@ static int
 cmd_config_reload(struct mif_cli_exec *x)
 {
 	struct mif_cli_gw *gw = gw_of(x);
+	uint64_t t0 = now_us(), t1;
 	bool rdiff, ldiff;
 	struct mif_cfg *next;
 	char why[256];
@@ -461,6 +475,8 @@ cmd_config_reload(struct mif_cli_exec *x)
 
 	if (gw == NULL)
 		return -ENODEV;
+	/* The control thread stops here for the load, a table build and a
+	 * grace period; workers keep forwarding on the old table. */
 	if ((next = cfg_load(gw->cfg->path, x->out)) == NULL) {
 		mif_cli_printf(x->out, "%% reload refused: nothing was applied\n");
 		return -EINVAL;
@@ -483,8 +499,11 @@ cmd_config_reload(struct mif_cli_exec *x)
 		logs_apply(gw->cfg, next, x->out);
 	if (rdiff && (rc = routes_apply(gw, next, x->out)) != 0)
 		goto out;
-	MIF_LOG(cli, NOTICE, "config reload of %s applied:%s%s", gw->cfg->path,
-		ldiff ? " log levels" : "", rdiff ? " routes" : "");
+	t1 = now_us();
+	mif_cli_printf(x->out, "applied in %" PRIu64 " ms\n", (t1 - t0) / 1000);
+	MIF_LOG(cli, NOTICE, "config reload of %s applied:%s%s (%" PRIu64 " ms)",
+		gw->cfg->path, ldiff ? " log levels" : "",
+		rdiff ? " routes" : "", (t1 - t0) / 1000);
 out:
 	cfg_release(next);
 	return rc;
@@ -493,8 +512,9 @@ out:
 static const struct mif_cli_cmd gw_cmds[] = {
 	{ "show routes", { NULL, "Routing table: connected, local, static" },
 	  cmd_show_routes, NULL },
-	{ "show route <dst:ipaddr>", { NULL, "Look one address up",
-	  "Destination address" }, cmd_show_route, NULL },
+	{ "show routes <dst:ipaddr>", { NULL, NULL,
+	  "Look one destination up in the published table" },
+	  cmd_show_route, NULL },
 	{ "config check", { "Configuration file", "Load and validate the running file" },
 	  cmd_config_check, NULL },
 	{ "config check <file:word>", { NULL, NULL, "Path of another file" },

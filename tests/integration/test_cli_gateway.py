@@ -1,0 +1,445 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The CLI inside the running gateway, end to end.
+
+    test_cli_gateway.py MIFGW
+
+The harness starts mifgw between a lan and a wan client namespace with
+the CLI on its default address (127.0.0.1:2323 of the gateway's own
+namespace). This script then moves itself into that namespace, so
+Debian's telnet (in a pseudo-terminal), nc and raw sockets reach the CLI
+as an operator on the host would, and checks every documented command's
+output against what the gateway really does while pings flow across:
+counters rising, ports as configured, neighbours learnt, routes the
+table answers, clear stats, log levels, config check and reload (a route
+added at run time carries traffic; a changed port is refused). The bad
+input cases of test_cli.py run against the gateway while a ping stream
+crosses it, which must lose nothing.
+"""
+import ctypes
+import os
+import re
+import socket
+import select
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402
+import test_cli as tc  # noqa: E402
+from test_cli import PROMPT, Raw, Nc, Telnet, check  # noqa: E402
+
+MIFGW = sys.argv[1] if len(sys.argv) > 1 else 'build/control/mifgw'
+CLI_PORT = 2323
+CLONE_NEWNET = 0x40000000
+# A prefix reached through the wan client, added by a reload.
+RELOAD_NET, RELOAD_HOST = '10.98.0.0/16', '10.98.1.1'
+# Enough static routes that `show routes` outgrows a session's 256 KiB
+# output bound (the slow-reader and mid-command cases need big output).
+N_BULK = 5000
+
+libc = ctypes.CDLL(None, use_errno=True)
+home_ns = os.open('/proc/self/ns/net', os.O_RDONLY)
+
+
+def enter_ns(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), 'setns ' + path)
+    finally:
+        os.close(fd)
+
+
+def leave_ns():
+    if libc.setns(home_ns, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), 'setns back')
+
+
+class GwHost:
+    """What test_cli.py's abuse cases need of a server: port, liveness,
+    memory."""
+
+    def __init__(self, topo):
+        self.topo = topo
+        self.port = CLI_PORT
+
+    def alive(self):
+        return self.topo.alive()
+
+    def rss_kb(self):
+        with open('/proc/%d/status' % self.topo.proc.pid) as f:
+            for line in f:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+        return -1
+
+
+def bulk_routes():
+    return [{'prefix': '10.%d.%d.0/24' % (100 + i // 250, i % 250),
+             'via': '192.0.2.254', 'port': 'lan'} for i in range(N_BULK)]
+
+
+def with_cli_group(gw):
+    """Write the harness's config plus a "cli" group: with CLI keys in
+    the file, a CLI that cannot listen stops the start (no silent run
+    without it)."""
+    orig = harness.Gateway.write_config
+
+    def write(self):
+        orig(self)
+        with open(self.cfg_path, 'a', encoding='ascii') as f:
+            f.write('cli = { port = %d; sessions = 8; };\n' % CLI_PORT)
+    harness.Gateway.write_config = write
+    return gw
+
+
+def table(text, first):
+    """Rows of an aligned table whose header starts with @first."""
+    rows, on = [], False
+    for line in text.splitlines():
+        if line.startswith(first):
+            on = True
+            continue
+        if on:
+            if not line.strip() or line.startswith('mifgw>'):
+                break
+            rows.append(line.split())
+    return rows
+
+
+def port_rx(t, name):
+    out = t.cmd('show ports exact') or ''
+    for r in table(out, 'name'):
+        if r[0] == name:
+            return int(r[5]), out
+    return -1, out
+
+
+def test_state(topo, t):
+    out = t.cmd('show version') or ''
+    check('gw: show version names mifgw and DPDK',
+          'mifgw' in out and 'DPDK 22.11' in out and
+          'pid %d' % topo.proc.pid in out, out)
+
+    out = t.cmd('show ports') or ''
+    rows = {r[0]: r for r in table(out, 'name')}
+    for side, role in (('lan', 'protected'), ('wan', 'unprotected')):
+        r = rows.get(side, [])
+        check('gw: show ports: %s as configured (role, MAC, MTU, link up)'
+              % side, len(r) >= 5 and r[1] == role and
+              r[2].lower() == topo.mac('gw', side).lower() and
+              r[3] == '1500' and r[4] == 'up', out)
+
+    out = t.cmd('show interfaces') or ''
+    check('gw: show interfaces: the configured addresses',
+          all(a in out for a in ('192.0.2.1/24', '2001:db8:1::1/64',
+                                 '198.51.100.1/24', '2001:db8:2::1/64'))
+          and 'fe80::' in out, out)
+
+    out = t.cmd('show workers') or ''
+    check('gw: show workers: control lcore 0 and worker lcore 1',
+          re.search(r'\n\s*0\s+control', out) is not None and
+          re.search(r'\n\s*1\s+worker', out) is not None, out)
+
+
+def test_traffic(topo, t):
+    n, out = topo.ping('lan', '198.51.100.2', count=3)
+    check('gw: ping lan -> wan across the gateway', n == 3, out)
+    rx0, _ = port_rx(t, 'lan')
+    out0 = t.cmd('show workers exact') or ''
+    n, _ = topo.ping('lan', '198.51.100.2', count=20, interval=0.02)
+    rx1, out = port_rx(t, 'lan')
+    check('gw: show ports exact: lan rx rose by the pings (%d -> %d)'
+          % (rx0, rx1), rx1 - rx0 >= 20 and n == 20, out)
+    out1 = t.cmd('show workers exact') or ''
+    w0 = [r for r in table(out0, 'lcore') if r[1] == 'worker']
+    w1 = [r for r in table(out1, 'lcore') if r[1] == 'worker']
+    check('gw: show workers exact: the worker forwarded them',
+          w0 and w1 and int(w1[0][3]) - int(w0[0][3]) >= 40, out0 + out1)
+
+    out = t.cmd('show neighbors') or ''
+    rows = {r[0]: r for r in table(out, 'address')}
+    for side, ip in (('lan', '192.0.2.2'), ('wan', '198.51.100.2')):
+        r = rows.get(ip, [])
+        check('gw: show neighbors: %s learnt on %s with its MAC' % (ip, side),
+              len(r) == 4 and r[1] == side and
+              r[2].lower() == topo.mac('client', side).lower() and
+              r[3] in ('reachable', 'stale'), out)
+
+    # A drop the stats must show: TTL 1 across the gateway.
+    topo.ping('lan', '198.51.100.2', count=2, ttl=1, wait=1)
+    out = t.cmd('show stats exact') or ''
+    m = re.search(r'ttl_exceeded\s+(\d+)', out)
+    check('gw: show stats: the TTL-expired pings counted by reason',
+          m is not None and int(m.group(1)) >= 2, out)
+
+    c = topo.counters()
+    out = t.cmd('show ports exact') or ''
+    rows = {r[0]: r for r in table(out, 'name')}
+    lan = c['port'].get('lan', {})
+    check('gw: show ports exact agrees with the counters block (rx)',
+          'lan' in rows and abs(int(rows['lan'][5]) - lan.get('rx', -1)) <= 2,
+          '%s vs %s' % (rows.get('lan'), lan))
+
+    out = t.cmd('clear stats') or ''
+    check('gw: clear stats', 'counters cleared' in out, out)
+    rx, out = port_rx(t, 'lan')
+    check('gw: show ports after clear counts from zero (lan rx %d)' % rx,
+          0 <= rx < 5 and 'counters since clear at' in out, out)
+    topo.ping('lan', '198.51.100.2', count=5, interval=0.02)
+    rx2, out = port_rx(t, 'lan')
+    check('gw: ... and rises again with traffic (%d)' % rx2, rx2 >= rx + 5,
+          out)
+
+
+def test_routes(topo, t):
+    out = t.cmd('show routes', 20) or ''
+    check('gw: show routes: connected, local and configured routes',
+          re.search(r'192\.0\.2\.0/24\s+connected\s+-\s+lan', out) and
+          re.search(r'198\.51\.100\.1/32\s+local\s+-\s+wan', out) and
+          re.search(r'2001:db8:2::/64\s+connected\s+-\s+wan', out) and
+          re.search(r'10\.100\.0\.0/24\s+gateway\s+192\.0\.2\.254\s+lan',
+                    out) is not None, out[:600])
+    m = re.search(r'published table: (\d+) prefixes', out)
+    check('gw: show routes: the published table size (%s)'
+          % (m.group(1) if m else '?'),
+          m is not None and int(m.group(1)) >= N_BULK + 8, out[-300:])
+    cases = [('198.51.100.2', 'connected on wan'),
+             ('10.100.3.9', 'via 192.0.2.254 on lan'),
+             ('192.0.2.1', 'local'), ('192.0.2.255', 'subnet broadcast'),
+             ('2001:db8:1::77', 'connected on lan'),
+             ('203.0.113.9', 'no route')]
+    for addr, want in cases:
+        out = t.cmd('show routes ' + addr) or ''
+        check('gw: show routes %s: %s' % (addr, want), want in out, out)
+
+
+def test_log(topo, t):
+    out = t.cmd('set log level dp debug') or ''
+    check('gw: set log level dp debug', 'is now debug' in out, out)
+    out = t.cmd('show log levels') or ''
+    check('gw: show log levels shows it',
+          re.search(r'\ndp\s+debug', out) is not None, out)
+    out = t.cmd('show log 200') or ''
+    check('gw: show log holds start-up and CLI lines',
+          'running: 2 ports' in out and
+          'log level of dp set to debug from the CLI' in out, out[-800:])
+    check('gw: log lines still reach stderr',
+          'log level of dp set to debug' in topo.stderr())
+    t.cmd('set log level dp info')
+
+
+def write_variant(topo, path, edit):
+    with open(topo.cfg_path, encoding='ascii') as f:
+        text = f.read()
+    with open(path, 'w', encoding='ascii') as f:
+        f.write(edit(text))
+
+
+def mifgw_check_line(path):
+    cp = subprocess.run([MIFGW, '--', '-f', path, '--check'],
+                        capture_output=True, text=True, timeout=30)
+    return (cp.stdout + cp.stderr).strip().splitlines()[-1]
+
+
+def test_config(topo, t):
+    out = t.cmd('config check', 20) or ''
+    check('gw: config check of the running file: OK',
+          '%s: configuration OK' % topo.cfg_path in out, out)
+
+    bad = os.path.join(topo.dir, 'broken.conf')
+    write_variant(topo, bad, lambda s: s.replace('burst = 32;',
+                                                 'burst = 9999;'))
+    want = mifgw_check_line(bad)
+    out = t.cmd('config check ' + bad, 20) or ''
+    check('gw: config check FILE prints the loader\'s first error (%s)'
+          % want, want.startswith(bad + ':') and 'dataplane.burst' in want
+          and '% ' + want in out, out)
+
+    out = t.cmd('config reload', 30) or ''
+    check('gw: config reload of an unchanged file: no change',
+          'no change' in out, out)
+
+    # A port change (and a log change beside it): refused, none applied.
+    orig = open(topo.cfg_path, encoding='ascii').read()
+    with open(topo.cfg_path, 'w', encoding='ascii') as f:
+        f.write(orig.replace('mtu = 1500; }', 'mtu = 1400; }', 1)
+                .replace('level = "info";', 'level = "debug";'))
+    out = t.cmd('config reload', 30) or ''
+    check('gw: config reload refuses a port change and says why',
+          '% reload refused: ports[0].mtu: changed (port lan); needs a '
+          'restart' in out and 'nothing was applied' in out, out)
+    out = t.cmd('show log levels') or ''
+    check('gw: ... and applied nothing (levels unchanged)',
+          re.search(r'\nmain\s+info', out) is not None, out)
+
+    # A route to a prefix behind the wan client: unreachable before, a
+    # working path once the reload applied it.
+    n, _ = topo.ping('lan', RELOAD_HOST, count=2, wait=1)
+    check('gw: %s unreachable before the reload' % RELOAD_HOST, n == 0)
+    with open(topo.cfg_path, 'w', encoding='ascii') as f:
+        f.write(orig.replace('routes = (', 'routes = (\n  { prefix = "%s"; '
+                             'via = "198.51.100.2"; port = "wan"; },'
+                             % RELOAD_NET, 1)
+                .replace('level = "info";', 'level = "debug";'))
+    out = t.cmd('config reload', 60) or ''
+    m = re.search(r'applied in (\d+) ms', out)
+    print('  figure: config reload with %d routes took %s ms'
+          % (N_BULK + 1, m.group(1) if m else '?'))
+    check('gw: config reload applies routes and log levels',
+          'log levels: applied' in out and
+          re.search(r'routes: %d configured routes, table mif_rt\d+ '
+                    r'published' % (N_BULK + 1), out) is not None, out)
+    out = t.cmd('show routes ' + RELOAD_HOST) or ''
+    check('gw: the new route is in the published table',
+          'via 198.51.100.2 on wan' in out, out)
+    n, out = topo.ping('lan', RELOAD_HOST, count=3)
+    check('gw: traffic follows the reloaded route', n == 3, out)
+    out = t.cmd('show log levels') or ''
+    check('gw: reloaded log level is active',
+          re.search(r'\nmain\s+debug', out) is not None, out)
+    with open(topo.cfg_path, 'w', encoding='ascii') as f:
+        f.write(orig)
+    out = t.cmd('config reload', 60) or ''
+    n, _ = topo.ping('lan', RELOAD_HOST, count=2, wait=1)
+    check('gw: reloading the original file removes the route again',
+          'routes:' in out and n == 0, out)
+
+
+def test_nc():
+    out = Nc(CLI_PORT).run(b'show version\nsh ro 192.0.2.1\nexit\n', 5)
+    check('gw: nc runs commands in line mode',
+          'DPDK 22.11' in out and '192.0.2.1: local' in out and 'bye' in out,
+          out)
+
+
+def big_output_cases(h, t):
+    # Slow reader: show routes is larger than the 256 KiB bound.
+    r = Raw(CLI_PORT)
+    r.expect(re.escape(PROMPT))
+    r.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    r.send(b'show routes\n')
+    time.sleep(1)
+    t0 = time.time()
+    out = t.cmd('show version')
+    check('gw: slow reader: others answered meanwhile (%.0f ms)'
+          % ((time.time() - t0) * 1000), out is not None and 'DPDK' in out)
+    got = r.expect(rb'% output truncated', 20)
+    check('gw: slow reader: output cut with a clear notice', got is not None,
+          repr(r.buf[-200:]))
+    r.close()
+
+    # 100 connections at once, then disconnects mid-command.
+    socks = []
+    for _ in range(100):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(('127.0.0.1', CLI_PORT))
+        socks.append(s)
+    got = {s: b'' for s in socks}
+    done = set()
+    end = time.time() + 10
+    while len(done) < len(socks) and time.time() < end:
+        rd, _, _ = select.select([s for s in socks if s not in done], [], [],
+                                 0.2)
+        for s in rd:
+            try:
+                d = s.recv(4096)
+            except OSError:
+                d = b''
+            if not d or PROMPT in got[s] + d:
+                done.add(s)
+            got[s] += d
+    prompts = sum(1 for s in socks if PROMPT in got[s])
+    refused = sum(1 for s in socks if b'too many CLI sessions' in got[s])
+    check('gw: 100 connections: 7 served, 93 refused (%d/%d)'
+          % (prompts, refused), prompts == 7 and refused == 93)
+    served = [s for s in socks if PROMPT in got[s]]
+    if len(served) >= 3:
+        served[0].send(b'show ro')
+        served[1].send(b'show routes\n')
+        served[2].setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             b'\x01\x00\x00\x00\x00\x00\x00\x00')
+        served[2].send(b'show routes\n')
+    time.sleep(0.05)
+    for s in socks:
+        s.close()
+    time.sleep(0.5)
+    check('gw: 100 connections: gateway alive', h.alive())
+    out = t.cmd('show cli') or ''
+    check('gw: mid-command disconnects: sessions freed, others work',
+          tc.sessions_in(out) == 1, out)
+
+
+def test_abuse(topo, t):
+    """Bad input while a ping stream crosses the gateway: zero loss."""
+    h = GwHost(topo)
+    ping = topo.helper('lan', ['ping', '-n', '-q', '-i', '0.01', '-c', '3000',
+                               '-W', '2', '198.51.100.2'])
+    time.sleep(0.5)
+    tc.test_long_line(h, t)
+    tc.test_garbage(h, t)
+    tc.test_flood(h, t)
+    tc.test_session_limit(h, t)
+    big_output_cases(h, t)
+    out = t.cmd('show cli') or ''
+    wall, cpu = tc.longest_poll_us(out)
+    print('  figure: slowest mif_cli_poll() in the gateway: %d us wall, '
+          '%d us CPU' % (wall, cpu))
+    try:
+        pout, _ = ping.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        ping.kill()
+        pout, _ = ping.communicate()
+    m = re.search(r'(\d+) packets transmitted, (\d+) received', pout)
+    sent, recv = (int(m.group(1)), int(m.group(2))) if m else (0, -1)
+    print('  figure: ping stream during the CLI abuse: %d sent, %d received'
+          % (sent, recv))
+    check('gw: forwarding went on during the CLI abuse with zero loss '
+          '(%d/%d)' % (recv, sent), sent >= 3000 and recv == sent, pout)
+
+
+def main():
+    topo = harness.Topology(
+        with_cli_group(MIFGW), routes=bulk_routes(),
+        client_extra={'wan': [(RELOAD_HOST + '/32', 'lo')]},
+        dataplane={'idle_sleep_us': 20})
+    t = None
+    try:
+        topo.start(timeout=60)
+        enter_ns('/var/run/netns/' + topo.ns['gw'])
+        t = Telnet(CLI_PORT)
+        got = t.expect(re.escape(PROMPT), 10)
+        check('gw: Debian telnet gets the prompt', got is not None,
+              repr(t.buf))
+        time.sleep(0.3)
+        test_state(topo, t)
+        test_traffic(topo, t)
+        test_routes(topo, t)
+        test_log(topo, t)
+        test_config(topo, t)
+        test_nc()
+        test_abuse(topo, t)
+        t.cmd('exit')
+        leave_ns()
+        code = topo.stop()
+        check('gw: mifgw exited cleanly after the CLI tests',
+              code == 0 and topo.sanitizer_reports() == [], str(code))
+    except Exception:
+        topo.dump_logs()
+        raise
+    finally:
+        if t is not None:
+            t.quit()
+        leave_ns()
+        topo.close()
+    print('%d checks failed' % len(tc.failures) if tc.failures
+          else 'all checks passed')
+    return 1 if tc.failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
