@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run  # noqa: E402
 import crypto_perf  # noqa: E402
+import esp_cfg  # noqa: E402
 import latency  # noqa: E402
 import memory  # noqa: E402
 import mifpcap  # noqa: E402 (run.py put pktgen-scripts on the path)
@@ -148,6 +149,13 @@ def test_scenarios():
     check({s["sas"] for s in esp if s["rules"] == 10000} ==
           {1, 1000, 100000}, "1, 1000, 100000 SAs with 10000 rules")
     check({s["paths"] for s in esp} == {1, 2, 4}, "paths")
+    e = esp_cfg.EspScenario(run.NET[4], "in", "tunnel", 4, "cbc-sha1", 3,
+                            10000)
+    pol = e.policies_cfg()
+    check(pol.count("dir =") == 10000 and pol.count('"protect"') == 3,
+          "10000 rules of which 3 protect")
+    check(e.sas_cfg().count("replay_window = 0") == 3,
+          "inbound SAs run without anti-replay (the pcap repeats)")
 
 
 class Args:
@@ -165,6 +173,26 @@ def test_configs(mifgw):
         check(cfgs["2w"].count("rx_pcap=") == 2 and
               cfgs["2w"].count("tx_pcap=") == 3,
               "two workers: 2 RX and 3 TX queues on the pcap port")
+        # The ESP scenarios' files, once mifgw knows the "sas" section.
+        probe = os.path.join(tmp, "probe.cfg")
+        with open(probe, "w", encoding="ascii") as f:
+            f.write('workers = [ 1 ];\nports = ( { name = "lan"; '
+                    'dev = "net_null0"; role = "protected"; } );\n'
+                    'sas = ();\n')
+        if subprocess.run([mifgw, "--", "-f", probe, "--check"],
+                          capture_output=True).returncode == 0:
+            for s in run.SCENARIOS:
+                if s["kind"] != "esp" or s["na"] or s["sas"] > 1000:
+                    continue
+                e = esp_cfg.EspScenario(run.NET[s["family"]], s["dir"],
+                                        s["mode"], s["family"], s["alg"],
+                                        s["sas"], s["rules"])
+                cfgs[s["name"]] = run.gateway_cfg(
+                    Args, "lan" if s["dir"] == "out" else "wan", "/x.pcap",
+                    e.sas_cfg() + e.policies_cfg())
+        else:
+            print("test_bench: mifgw has no sas section, ESP configs not "
+                  "checked")
         for name, text in cfgs.items():
             path = os.path.join(tmp, name + ".cfg")
             with open(path, "w", encoding="ascii") as f:
