@@ -63,8 +63,8 @@ NET = {
 NA_SA_CFG = "no static SA keys in the configuration (docs/configuration.md)"
 NA_SPD = "policies are parsed but not applied by the worker"
 NA_PATHS = "interface sets (several paths per user) not implemented"
-NA_CTL = ("no control-plane update path to drive at 1,000/s (no CLI "
-          "route/SA/policy add, no IKE daemon)")
+NA_CTL = ("no SA/policy update path to drive at 1,000/s (the CLI's config "
+          "reload applies routes and log levels only; no IKE daemon)")
 NA_LAT_ESP = "needs the ESP path (see the esp-* rows)"
 
 
