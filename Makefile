@@ -6,11 +6,12 @@
 
 BUILD ?= build
 DEBUG_BUILD ?= build-debug
+FUZZ_BUILD ?= build-fuzz
 
-export BUILD DEBUG_BUILD
+export BUILD DEBUG_BUILD FUZZ_BUILD
 
 .NOTPARALLEL:
-.PHONY: all deps hugepages build debug unit test demo bench clean
+.PHONY: all deps hugepages build debug unit test demo bench fuzz clean
 
 all: build
 
@@ -40,5 +41,11 @@ demo: deps hugepages build
 bench: deps hugepages build
 	@/usr/bin/python3 scripts/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
+# libFuzzer harnesses built by clang in $(FUZZ_BUILD), each run for
+# FUZZ_SECONDS (default 600) in turn; FUZZ_HARNESSES picks some, e.g.
+# "make fuzz FUZZ_SECONDS=60 FUZZ_HARNESSES='cfg spd'". docs/fuzzing.md.
+fuzz: deps
+	@scripts/fuzz.sh run $(FUZZ_HARNESSES)
+
 clean:
-	rm -rf $(BUILD) $(DEBUG_BUILD)
+	rm -rf $(BUILD) $(DEBUG_BUILD) $(FUZZ_BUILD)

@@ -3,8 +3,10 @@
 #
 # What "make test" runs after deps and hugepages: every suite in the
 # release build, then the unit and integration suites again in the
-# ASan+UBSan build, then one "N passed, N failed" line over both runs.
+# ASan+UBSan build, then the fuzz suite in a clang build of the libFuzzer
+# harnesses (scripts/fuzz.sh), then one "N passed, N failed" line over all.
 #
+#   MIF_FUZZ=0           skip the fuzz suite
 #   MIF_SANITIZE=0       skip the sanitizer run
 #   MIF_SANITIZE_BUDGET  seconds already spent after which the sanitizer run
 #                        is skipped (default 1200; CI allows 5400 in all)
@@ -44,6 +46,21 @@ else
 		logs+=("sanitizer=$debug/meson-logs/testlog.json")
 	else
 		fails+=(--fail "sanitizer build")
+	fi
+fi
+
+# The libFuzzer harnesses need clang: a third, small build of only them.
+if [ "${MIF_FUZZ:-1}" = 0 ]; then
+	section "fuzz run skipped: MIF_FUZZ=0"
+else
+	section "fuzz build (clang): ${FUZZ_BUILD:-build-fuzz}"
+	if scripts/fuzz.sh build; then
+		section "fuzz tests: regression inputs, fixed executions"
+		meson test -C "${FUZZ_BUILD:-build-fuzz}" --suite fuzz \
+			--no-rebuild --print-errorlogs
+		logs+=("fuzz=${FUZZ_BUILD:-build-fuzz}/meson-logs/testlog.json")
+	else
+		fails+=(--fail "fuzz build")
 	fi
 fi
 
