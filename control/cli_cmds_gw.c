@@ -87,6 +87,22 @@ prefix_net(const struct mif_prefix *in, struct mif_prefix *net)
 	}
 }
 
+/* As the route module: IPv4 subnets up to /30 have a broadcast
+ * address, which is never forwarded. */
+static bool
+subnet_bcast(const struct mif_prefix *in, struct mif_prefix *host)
+{
+	uint32_t m;
+
+	if (in->addr.family != AF_INET || in->len > 30)
+		return false;
+	m = in->len == 0 ? ~0u : ~(~0u << (32 - in->len));
+	host->addr = in->addr;
+	host->addr.v4 = htonl(ntohl(in->addr.v4) | m);
+	host->len = 32;
+	return true;
+}
+
 static void
 route_row(struct mif_cli_table *t, const struct mif_prefix *p,
 	  const char *kind, const struct mif_addr *via, const char *port)
@@ -114,6 +130,9 @@ routes_of_ports(struct mif_cli_table *t)
 		for (k = 0; k < mif_ports[i].n_addrs; k++) {
 			prefix_host(&mif_ports[i].addrs[k], &p);
 			route_row(t, &p, "local", NULL, mif_ports[i].name);
+			if (subnet_bcast(&mif_ports[i].addrs[k], &p))
+				route_row(t, &p, "broadcast", NULL,
+					  mif_ports[i].name);
 		}
 		if (mif_ports[i].ll6.family != AF_INET6)
 			continue;

@@ -201,6 +201,7 @@ def test_routes(topo, t):
           re.search(r'192\.0\.2\.0/24\s+connected\s+-\s+lan', out) and
           re.search(r'198\.51\.100\.1/32\s+local\s+-\s+wan', out) and
           re.search(r'2001:db8:2::/64\s+connected\s+-\s+wan', out) and
+          re.search(r'192\.0\.2\.255/32\s+broadcast\s+-\s+lan', out) and
           re.search(r'10\.100\.0\.0/24\s+gateway\s+192\.0\.2\.254\s+lan',
                     out) is not None, out[:600])
     m = re.search(r'published table: (\d+) prefixes', out)
