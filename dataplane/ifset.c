@@ -211,6 +211,15 @@ mif_ifset_ref_create(uint32_t spi, const struct mif_sa_ep *ep,
 	spec.ep = *ep;
 	spec.state = MIF_IFSET_ACTIVE;
 	spec.weight = 1;
+	if (ep->local.family == 0 && ep->remote.family == 0) {
+		s->wildcard = true;
+		s->n = 1;
+		s->path[0] = spec;
+		s->path[0].id = r->next_id++;
+		if (mif_ifset_publish(r, s, NULL, NULL) != 0)
+			goto fail;
+		return r;
+	}
 	if (mif_ifset_path_add(r, s, &spec, &id) != 0 ||
 	    mif_ifset_publish(r, s, NULL, NULL) != 0)
 		goto fail;
@@ -348,6 +357,11 @@ mif_ifset_path_add(struct mif_ifset_ref *r, struct mif_ifset *d,
 		if (d->path[i].state != MIF_IFSET_REMOVED &&
 		    same_ep(&d->path[i].ep, &spec->ep))
 			return -EEXIST;
+	if (d->wildcard) {
+		/* The first real path ends "any address". */
+		d->wildcard = false;
+		d->n = 0;
+	}
 	if (d->n == MIF_IFSET_MAX_PATHS && purge_removed(d) != 0)
 		return -ENOSPC;
 	if ((cs = cslot_free(r, d)) < 0)

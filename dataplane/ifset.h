@@ -93,6 +93,9 @@ struct mif_ifset {
 	uint8_t n_active;
 	uint8_t policy;			/**< enum mif_ifset_policy */
 	uint8_t primary;		/**< entry index, or MIF_IFSET_NONE */
+	/** An SA made without endpoints (transport mode): one ACTIVE
+	 * entry that stands for every address; no check is made. */
+	bool wildcard;
 	uint8_t bucket[MIF_IFSET_BUCKETS]; /**< entry index per flow bucket */
 	struct mif_ifset_path path[MIF_IFSET_MAX_PATHS];
 };
@@ -168,6 +171,8 @@ mif_ifset_match(const struct mif_ifset *s, uint8_t family,
 	const struct mif_sa_ep *ep;
 	unsigned int i;
 
+	if (s->wildcard)
+		return 0;
 	for (i = 0; i < s->n; i++) {
 		ep = &s->path[i].ep;
 		if (ep->local.family != family || ep->udp_encap != udp)
@@ -240,6 +245,8 @@ mif_ifset_outb_transport(const struct mif_ifset *s, uint8_t family,
 	const struct mif_ifset_path *pa;
 	int i;
 
+	if (s->wildcard)
+		return &s->path[0];
 	/* Ports are the SA's own per path; only addresses select. */
 	for (i = 0; i < s->n; i++) {
 		pa = &s->path[i];

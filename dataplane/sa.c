@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "dataplane/esp_crypto.h"
 #include "dataplane/esp_hdr.h"
+#include "dataplane/ifset.h"
 #include "dataplane/replay.h"
 #include "dataplane/sa.h"
 
@@ -23,6 +24,7 @@ static const char *const drop_names[MIF_SA_DROP_MAX] = {
 	[MIF_SA_DROP_HARD_EXPIRED] = "hard_expired",
 	[MIF_SA_DROP_POLICY] = "policy",
 	[MIF_SA_DROP_ECN] = "ecn",
+	[MIF_SA_DROP_PATH] = "path",
 };
 
 const char *
@@ -226,7 +228,9 @@ mif_sa_create(const struct mif_sa_params *p)
 		sa->replay = (struct mif_replay *)(base + l.replay);
 		mif_replay_init(sa->replay, p->replay_win);
 	}
-	if (mif_esp_keys_init(sa->keys, p) != 0) {
+	/* The single endpoint pair becomes a set of one ACTIVE path. */
+	sa->ifs = mif_ifset_ref_create(sa->spi, &sa->ep, sa->n_slots);
+	if (sa->ifs == NULL || mif_esp_keys_init(sa->keys, p) != 0) {
 		mif_sa_destroy(sa);
 		return NULL;
 	}
@@ -238,6 +242,7 @@ mif_sa_destroy(struct mif_sa *sa)
 {
 	if (sa == NULL)
 		return;
+	mif_ifset_ref_destroy(sa->ifs);
 	/* Wipe everything, not only the keys: the window and counters are
 	 * harmless, but one call covers the expanded key schedules too. */
 	explicit_bzero(sa, sa->alloc_size);

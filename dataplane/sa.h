@@ -19,6 +19,7 @@
 #include "common/addr.h"
 
 struct rte_ring;
+struct mif_ifset_ref;
 struct mif_replay;
 struct mif_sa_keys;
 
@@ -61,6 +62,7 @@ enum mif_sa_drop {
 	MIF_SA_DROP_HARD_EXPIRED,
 	MIF_SA_DROP_POLICY,		/**< inner packet outside selectors */
 	MIF_SA_DROP_ECN,		/**< RFC 6040: CE outside, not-ECT in */
+	MIF_SA_DROP_PATH,		/**< not an accepting path (ifset.h) */
 	MIF_SA_DROP_MAX,
 };
 
@@ -139,7 +141,8 @@ struct mif_sa {
 	uint8_t align;			/**< payload+trailer multiple */
 	uint8_t hash_state_len;		/**< HMAC ipad/opad state bytes */
 	uint64_t id;
-	struct mif_sa_ep ep;
+	struct mif_sa_ep ep;		/**< first path of the set */
+	struct mif_ifset_ref *ifs;	/**< interface set (dataplane/ifset.h) */
 	struct mif_sa_life soft;
 	struct mif_sa_life hard;
 	uint64_t soft_tsc;		/**< tsc deadlines, UINT64_MAX: none */
