@@ -24,4 +24,10 @@ struct mif_cli_gw {
  * `config reload`. @return 0 or the registry's error. */
 int mif_cli_cmds_gw_register(void);
 
+/** Register `show sa [exact|detail]`, `show spd`, `show paths` and the
+ * interface-set operations `paths add|remove|alternate|promote|handover`
+ * (control/cli_cmds_ipsec.c). They read mif_state's SAD, SA table and
+ * SPDs. @return 0 or the registry's error. */
+int mif_cli_cmds_ipsec_register(void);
+
 #endif

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The CLI inside the running gateway, end to end.
 
-    test_cli_gateway.py MIFGW
+    test_cli_gateway.py MIFGW [ipsec]
 
 The harness starts mifgw between a lan and a wan client namespace with
 the CLI on its default address (127.0.0.1:2323 of the gateway's own
@@ -15,6 +15,10 @@ table answers, clear stats, log levels, config check and reload (a route
 added at run time carries traffic; a changed port is refused). The bad
 input cases of test_cli.py run against the gateway while a ping stream
 crosses it, which must lose nothing.
+
+With "ipsec" the gateway runs two static SAs and their policies: show sa
+counts the pings tunnelled, show spd and show paths list the real
+tables, and the interface-set operations change the published set.
 """
 import ctypes
 import os
@@ -82,16 +86,17 @@ def bulk_routes():
              'via': '192.0.2.254', 'port': 'lan'} for i in range(N_BULK)]
 
 
-def with_cli_group(gw):
-    """Write the harness's config plus a "cli" group: with CLI keys in
-    the file, a CLI that cannot listen stops the start (no silent run
-    without it)."""
+def with_cli_group(gw, extra=''):
+    """Write the harness's config plus a "cli" group (and @extra): with
+    CLI keys in the file, a CLI that cannot listen stops the start (no
+    silent run without it)."""
     orig = harness.Gateway.write_config
 
     def write(self):
         orig(self)
         with open(self.cfg_path, 'a', encoding='ascii') as f:
             f.write('cli = { port = %d; sessions = 8; };\n' % CLI_PORT)
+            f.write(extra)
     harness.Gateway.write_config = write
     return gw
 
@@ -403,7 +408,135 @@ def test_abuse(topo, t):
           '(%d/%d)' % (recv, sent), sent >= 3000 and recv == sent, pout)
 
 
+KEYS = ('000102030405060708090a0b0c0d0e0f', '01020304',
+        '101112131415161718191a1b1c1d1e1f', '05060708')
+IPSEC_CFG = '''
+policies = (
+  { dir = "out"; src = "192.0.2.0/24"; dst = "198.51.100.0/24";
+    action = "protect"; sa = "to_wan"; },
+  { dir = "in"; src = "198.51.100.0/24"; dst = "192.0.2.0/24";
+    action = "protect"; sa = "from_wan"; }
+);
+sas = (
+  { name = "to_wan"; spi = 0x1001; dir = "out"; local = "198.51.100.1";
+    remote = "198.51.100.2"; cipher = "aes-gcm-128";
+    key = "%s"; salt = "%s"; },
+  { name = "from_wan"; spi = 0x1002; dir = "in"; local = "198.51.100.1";
+    remote = "198.51.100.2"; cipher = "aes-gcm-128";
+    key = "%s"; salt = "%s"; }
+);
+''' % KEYS
+
+
+def sa_rows(t):
+    out = t.cmd('show sa exact') or ''
+    return {r[0]: r for r in table(out, 'name')}, out
+
+
+def path_rows(out, sa):
+    """Rows of the paths table that follows "sa NAME:"."""
+    m = re.search(r'sa %s: .*?\n(id .*?)(?=\nsa |\Z)' % sa, out, re.S)
+    return {r[0]: r for r in table(m.group(1), 'id')} if m else {}
+
+
+def test_ipsec(topo, t):
+    """Static SAs: the pings from lan to the wan client are tunnelled in
+    SA to_wan (the client cannot decrypt them, so they get no answer)."""
+    seen = []
+
+    def cmd(line):
+        out = t.cmd(line, 10) or ''
+        seen.append(out)
+        return out
+
+    rows, out = sa_rows(t)
+    seen.append(out)
+    check('ipsec: show sa lists both SAs (dir, SPI, mode, algorithm, peer)',
+          rows.get('to_wan', [])[1:6] == ['out', '0x00001001', 'tunnel',
+                                          'aes-gcm-128', '198.51.100.2'] and
+          rows.get('from_wan', [])[1:3] == ['in', '0x00001002'], out)
+    p0 = int(rows['to_wan'][6]) if 'to_wan' in rows else -1
+    topo.ping('lan', '198.51.100.2', count=9, interval=0.05, wait=1)
+    rows, out = sa_rows(t)
+    seen.append(out)
+    p1 = int(rows['to_wan'][6]) if 'to_wan' in rows else -1
+    check('ipsec: show sa counts exactly the 9 pings sent (%d -> %d)'
+          % (p0, p1), p1 - p0 == 9, out)
+    out = cmd('show sa detail')
+    check('ipsec: show sa detail: endpoints, sequence, drops by reason',
+          'sa to_wan (id 1): out, spi 0x00001001, tunnel, aes-gcm-128' in out
+          and 'endpoints 198.51.100.1 -> 198.51.100.2' in out and
+          re.search(r'sequence %d\b' % p1, out) is not None and
+          re.search(r'drops: replay 0 auth 0', out) is not None, out)
+    out = cmd('show spd')
+    check('ipsec: show spd: both directions, rules named by SA',
+          'spd out: dir out, default discard, 1 rules' in out and
+          'protect sa 1 (to_wan)' in out and 'protect sa 2 (from_wan)' in out,
+          out)
+    out = cmd('show paths')
+    pr = path_rows(out, 'to_wan')
+    check('ipsec: show paths: one ACTIVE path carrying the SA\'s packets',
+          pr.get('1', [])[1:4] == ['active', '198.51.100.1', '198.51.100.2']
+          and pr['1'][7] == str(p1), out)
+
+    out = cmd('paths add to_wan 198.51.100.1 198.51.100.3 alternate')
+    check('ipsec: paths add ... alternate', 'sa to_wan: path 2 added' in out,
+          out)
+    out = cmd('paths promote to_wan 2')
+    pr = path_rows(cmd('show paths'), 'to_wan')
+    check('ipsec: paths promote makes the alternate ACTIVE',
+          pr.get('2', [''])[1] == 'active' and 'done' in out, str(pr))
+    cmd('paths alternate to_wan 2')
+    pr = path_rows(cmd('show paths'), 'to_wan')
+    check('ipsec: paths alternate makes it a backup again',
+          pr.get('2', [''])[1] == 'alternate' and
+          pr.get('1', [''])[1] == 'active', str(pr))
+    out = cmd('paths handover 198.51.100.7 1 2 hard')
+    out2 = cmd('show paths')
+    pr = path_rows(out2, 'to_wan')
+    check('ipsec: paths handover by traffic selector, hard',
+          'sa to_wan: done' in out and pr.get('1', [''])[1] == 'removed' and
+          pr.get('2', [''])[1] == 'active', out + out2)
+    out = cmd('paths remove to_wan 2')
+    pr = path_rows(cmd('show paths'), 'to_wan')
+    check('ipsec: paths remove', pr.get('2', [''])[1] == 'removed', str(pr))
+    out = cmd('paths promote nosuch 1')
+    check('ipsec: an unknown SA is a clear error',
+          "% no SA named or protecting 'nosuch'" in out, out)
+    text = ''.join(seen) + (t.cmd('show log 512', 10) or '')
+    check('ipsec: no key or salt appears in any output',
+          not any(k in text.lower() for k in KEYS), '')
+
+
+def main_ipsec():
+    topo = harness.Topology(with_cli_group(MIFGW, IPSEC_CFG))
+    t = None
+    try:
+        topo.start(timeout=60)
+        enter_ns('/var/run/netns/' + topo.ns['gw'])
+        t = Telnet(CLI_PORT)
+        check('ipsec: telnet prompt',
+              t.expect(re.escape(PROMPT), 10) is not None)
+        time.sleep(0.3)
+        test_ipsec(topo, t)
+        leave_ns()
+        check('ipsec: mifgw exited cleanly', topo.stop() == 0)
+    except Exception:
+        topo.dump_logs()
+        raise
+    finally:
+        if t is not None:
+            t.quit()
+        leave_ns()
+        topo.close()
+    print('%d checks failed' % len(tc.failures) if tc.failures
+          else 'all checks passed')
+    return 1 if tc.failures else 0
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[2] == 'ipsec':
+        return main_ipsec()
     topo = harness.Topology(
         with_cli_group(MIFGW), routes=bulk_routes(),
         client_extra={'wan': [(RELOAD_HOST + '/32', 'lo')]},
