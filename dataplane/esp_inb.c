@@ -10,7 +10,6 @@
 #include "common/rd.h"
 #include "dataplane/esp_hdr.h"
 #include "dataplane/esp_inb.h"
-#include "dataplane/ifset.h"
 #include "dataplane/replay.h"
 #include "dataplane/sad.h"
 
@@ -24,14 +23,15 @@ struct meta {
 	uint32_t esp_off;		/* ESP header, from the IP header */
 	uint32_t esp_end;		/* one past the ICV */
 	uint32_t seq_lo;
-	uint8_t src[16];		/* outer source, IPv4 in the first 4 */
-	uint16_t sport;			/* UDP ports (host order) */
-	uint16_t dport;
 	uint8_t ecn;			/* outer ECN field */
 	uint32_t plen;			/* payload after the trailer */
 	uint8_t next;			/* trailer next header */
 	bool udp;			/* arrived UDP-encapsulated */
+	uint16_t l3_len;		/* IP header incl. IPv6 extensions */
+	uint16_t nh_off;		/* byte naming what follows the IP */
 };
+
+#define V6_EXT_MAX	8		/* extension headers walked */
 
 static inline void
 drop_ctx(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
@@ -54,7 +54,7 @@ drop_sa(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
  * is still recognised and dropped here. On success @rd covers exactly
  * the ESP packet. @return -1, or an MIF_ESP_DROP_ reason. */
 static int
-udp_parse(struct mif_rd *rd, struct meta *mt)
+udp_parse(struct mif_rd *rd)
 {
 	static const uint8_t marker[4];
 	struct mif_esp_udp u;
@@ -62,9 +62,6 @@ udp_parse(struct mif_rd *rd, struct meta *mt)
 
 	if (mif_rd_get_bytes(rd, &u, sizeof(u)) != 0)
 		return MIF_ESP_DROP_BAD_LEN;
-	mt->udp = true;
-	mt->sport = rte_be_to_cpu_16(u.sport);
-	mt->dport = rte_be_to_cpu_16(u.dport);
 	ulen = rte_be_to_cpu_16(u.len);
 	if (ulen < sizeof(u) || ulen - sizeof(u) > rd->left)
 		return MIF_ESP_DROP_BAD_LEN;
@@ -77,14 +74,38 @@ udp_parse(struct mif_rd *rd, struct meta *mt)
 	return -1;
 }
 
+/* IPv6 extension headers that may stand in front of ESP (RFC 4303
+ * 3.1.1): hop-by-hop, routing, destination options. A fragment header
+ * means a fragment, which is not reassembled here. */
+static int
+v6_ext_walk(struct mif_rd *rd, const uint8_t *start, struct meta *mt,
+	    uint8_t *proto)
+{
+	uint8_t e[2];
+	unsigned int n;
+
+	for (n = 0; *proto == 0 || *proto == 43 || *proto == 60; n++) {
+		if (n == V6_EXT_MAX)
+			return MIF_ESP_DROP_UNSUPPORTED;
+		mt->nh_off = rd->p - start;
+		if (mif_rd_get_bytes(rd, e, sizeof(e)) != 0 ||
+		    mif_rd_skip(rd, e[1] * 8u + 6) != 0)
+			return MIF_ESP_DROP_BAD_LEN;
+		*proto = e[0];
+	}
+	return *proto == 44 ? MIF_ESP_DROP_FRAGMENT : -1;
+}
+
 /* The outer IP header: on success @rd covers the IP payload. */
 static int
 ip_parse(struct mif_rd *rd, struct meta *mt, struct mif_sad_key *k,
 	 uint8_t *proto)
 {
+	const uint8_t *start = rd->p;
 	struct rte_ipv4_hdr h4;
 	struct rte_ipv6_hdr h6;
 	uint32_t hlen, tot;
+	int rc;
 
 	if (rd->left >= sizeof(h6) && (rd->p[0] >> 4) == 6) {
 		mif_rd_get_bytes(rd, &h6, sizeof(h6));
@@ -93,10 +114,13 @@ ip_parse(struct mif_rd *rd, struct meta *mt, struct mif_sad_key *k,
 			return MIF_ESP_DROP_BAD_LEN;
 		rd->left = tot;
 		*proto = h6.proto;
+		mt->nh_off = offsetof(struct rte_ipv6_hdr, proto);
+		if ((rc = v6_ext_walk(rd, start, mt, proto)) >= 0)
+			return rc;
+		mt->l3_len = rd->p - start;
 		mt->ecn = (rte_be_to_cpu_32(h6.vtc_flow) >> 20) & 3;
 		k->family = AF_INET6;
 		memcpy(k->dst, h6.dst_addr, 16);
-		memcpy(mt->src, h6.src_addr, 16);
 		return -1;
 	}
 	if (mif_rd_get_bytes(rd, &h4, sizeof(h4)) != 0 ||
@@ -114,10 +138,11 @@ ip_parse(struct mif_rd *rd, struct meta *mt, struct mif_sad_key *k,
 	    (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 		return MIF_ESP_DROP_FRAGMENT;
 	*proto = h4.next_proto_id;
+	mt->l3_len = hlen;
+	mt->nh_off = offsetof(struct rte_ipv4_hdr, next_proto_id);
 	mt->ecn = h4.type_of_service & 3;
 	k->family = AF_INET;
 	memcpy(k->dst, &h4.dst_addr, 4);
-	memcpy(mt->src, &h4.src_addr, 4);
 	return -1;
 }
 
@@ -136,8 +161,6 @@ outer_parse(struct rte_mbuf *m, struct meta *mt, struct mif_sad_key *k)
 	if (m->nb_segs != 1)
 		return MIF_ESP_DROP_NONLINEAR;
 	memset(k, 0, sizeof(*k));
-	mt->udp = false;
-	mt->sport = mt->dport = 0;
 	mif_rd_init(&rd, p, rte_pktmbuf_data_len(m));
 	if ((rc = ip_parse(&rd, mt, k, &proto)) >= 0)
 		return rc;
@@ -146,12 +169,10 @@ outer_parse(struct rte_mbuf *m, struct meta *mt, struct mif_sad_key *k)
 				 (rd.p - p) - rd.left);
 	mt->udp = proto == IPPROTO_UDP;
 	if (mt->udp) {
-		if ((rc = udp_parse(&rd, mt)) >= 0)
+		if ((rc = udp_parse(&rd)) >= 0)
 			return rc;
 	} else if (proto != MIF_IPPROTO_ESP) {
-		/* XXX(#3): IPv6 extension headers in front of ESP are not
-		 * walked; such packets are dropped as unsupported. */
-		return MIF_ESP_DROP_UNSUPPORTED;
+		return MIF_ESP_DROP_NOT_ESP;
 	}
 	mt->esp_off = rd.p - p;
 	mt->esp_end = mt->esp_off + rd.left;
@@ -436,22 +457,22 @@ natt_l4_fix(struct rte_mbuf *m, uint32_t hlen, uint8_t proto,
 	memcpy(l4 + off, &ck, 2);
 }
 
-/* Transport mode: the outer IP header moves up to the payload and takes
- * the trailer's next header. */
+/* Transport mode: the outer IP header (with any IPv6 extension
+ * headers) moves up to the payload; the byte that named ESP or UDP now
+ * names the trailer's next header. */
 static int
 transport_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
 		const struct meta *mt)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t hlen, len;
+	uint32_t hlen = mt->l3_len, len = hlen + mt->plen;
+	uint16_t v;
 
+	p[mt->nh_off] = mt->next;
 	if ((p[0] >> 4) == 4) {
 		struct rte_ipv4_hdr h;
 
 		memcpy(&h, p, sizeof(h));
-		hlen = (h.version_ihl & 0x0f) * 4;
-		len = hlen + mt->plen;
-		h.next_proto_id = mt->next;
 		h.total_length = rte_cpu_to_be_16(len);
 		h.hdr_checksum = 0;
 		memcpy(p, &h, sizeof(h));
@@ -459,21 +480,19 @@ transport_decap(struct rte_mbuf *m, struct mif_esp_pkt *pk,
 		memcpy(p, &h, sizeof(h));
 		m->packet_type = RTE_PTYPE_L3_IPV4;
 	} else {
-		struct rte_ipv6_hdr h;
-
-		memcpy(&h, p, sizeof(h));
-		hlen = sizeof(h);
-		len = hlen + mt->plen;
-		h.proto = mt->next;
-		h.payload_len = rte_cpu_to_be_16(mt->plen);
-		memcpy(p, &h, sizeof(h));
+		v = rte_cpu_to_be_16(len - sizeof(struct rte_ipv6_hdr));
+		memcpy(p + offsetof(struct rte_ipv6_hdr, payload_len), &v, 2);
 		m->packet_type = RTE_PTYPE_L3_IPV6;
 	}
 	memmove(p + pk->ct_off - hlen, p, hlen);
 	rte_pktmbuf_adj(m, pk->ct_off - hlen);
 	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - len);
 	m->l3_len = hlen;
-	if (mt->udp)
+	/* XXX(#3): behind IPv6 extension headers the NAT-T checksum is
+	 * not recomputed (the library helper takes the L4 length from the
+	 * IPv6 payload length); such a checksum passes as received. */
+	if (mt->udp && (m->packet_type == RTE_PTYPE_L3_IPV4 ||
+			hlen == sizeof(struct rte_ipv6_hdr)))
 		natt_l4_fix(m, hlen, mt->next, mt->plen);
 	pk->len = len;
 	return 0;
@@ -579,15 +598,6 @@ inb_round(struct mif_esp_ctx *ctx, const struct mif_sad *sad,
 		}
 		pk->sa = found[i];
 		RTE_ASSERT(ctx->slot < pk->sa->n_slots);
-		/* Issue 4: after the SPI, the outer addresses (and ports)
-		 * must be an ACTIVE or PENDING path of the SA. */
-		if (unlikely(!mif_ifset_inb_check(pk->sa->ifs, ctx->slot,
-						  keys[i].family, mt[i].src,
-						  keys[i].dst, mt[i].udp,
-						  mt[i].sport, mt[i].dport))) {
-			drop_sa(ctx, pk, MIF_SA_DROP_PATH);
-			continue;
-		}
 		check_prepare(ctx, mb[i], pk, &mt[i], now);
 	}
 	crypto_run(ctx, mb, mt, n);

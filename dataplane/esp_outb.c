@@ -7,9 +7,9 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "common/rd.h"
 #include "dataplane/esp_hdr.h"
 #include "dataplane/esp_outb.h"
-#include "dataplane/ifset.h"
 
 #define OUTER_TTL	64
 #define ECN_MASK	0x03
@@ -20,7 +20,8 @@ struct inner {
 	uint8_t proto;		/* next header for the ESP trailer */
 	uint8_t tos;		/* DSCP + ECN, IPv4 TOS or IPv6 class */
 	bool df;
-	uint16_t hlen;		/* IP header, transport mode */
+	uint16_t hlen;		/* IP header (+ IPv6 extensions) */
+	uint16_t nh_off;	/* byte naming what follows hlen */
 	uint32_t len;		/* whole inner packet */
 };
 
@@ -38,6 +39,31 @@ drop_ctx(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
 {
 	ctx->drop[reason]++;
 	pk->err = 1;
+}
+
+/* Transport mode puts ESP after the IPv6 hop-by-hop, routing and
+ * destination options headers (RFC 4303 3.1.1): walk them within the
+ * packet's length. */
+static int
+v6_ext_walk(const uint8_t *p, struct inner *in)
+{
+	struct mif_rd rd;
+	uint8_t e[2];
+	unsigned int n;
+
+	mif_rd_init(&rd, p + in->hlen, in->len - in->hlen);
+	for (n = 0; in->proto == 0 || in->proto == 43 || in->proto == 60;
+	     n++) {
+		if (n == 8)
+			return -ENOTSUP;
+		in->nh_off = rd.p - p;
+		if (mif_rd_get_bytes(&rd, e, sizeof(e)) != 0 ||
+		    mif_rd_skip(&rd, e[1] * 8u + 6) != 0)
+			return -EBADMSG;
+		in->proto = e[0];
+	}
+	in->hlen = rd.p - p;
+	return 0;
 }
 
 /* Parse the inner IP header with explicit bounds; trims L2 padding. */
@@ -67,6 +93,7 @@ inner_parse(struct rte_mbuf *m, struct inner *in)
 		in->df = (rte_be_to_cpu_16(h.fragment_offset) &
 			  RTE_IPV4_HDR_DF_FLAG) != 0;
 		in->proto = h.next_proto_id;
+		in->nh_off = offsetof(struct rte_ipv4_hdr, next_proto_id);
 	} else if ((p[0] >> 4) == 6) {
 		struct rte_ipv6_hdr h;
 
@@ -82,6 +109,9 @@ inner_parse(struct rte_mbuf *m, struct inner *in)
 		in->tos = (vtc >> 20) & 0xff;
 		in->df = true;
 		in->proto = h.proto;
+		in->nh_off = offsetof(struct rte_ipv6_hdr, proto);
+		if (v6_ext_walk(p, in) != 0)
+			return -EBADMSG;
 	} else {
 		return -EBADMSG;
 	}
@@ -90,33 +120,25 @@ inner_parse(struct rte_mbuf *m, struct inner *in)
 	return 0;
 }
 
-/* IPv6 extension headers that must stay in front of ESP (RFC 4303 3.1.1). */
-static bool
-v6_ext_before_esp(uint8_t nh)
-{
-	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
-}
-
 static uint16_t
-outer_hlen(const struct mif_ifset_path *pa)
+outer_hlen(const struct mif_sa *sa)
 {
-	return pa->ep.local.family == AF_INET ? sizeof(struct rte_ipv4_hdr) :
+	return sa->ep.local.family == AF_INET ? sizeof(struct rte_ipv4_hdr) :
 		sizeof(struct rte_ipv6_hdr);
 }
 
 /* From the SA's prebuilt header: only TOS, length, ID, DF and the
  * checksum are written per packet. */
 static void
-outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
-	 const struct mif_ifset_path *pa, uint8_t *o, const struct inner *in,
-	 uint32_t tot)
+outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *o,
+	 const struct inner *in, uint32_t tot)
 {
 	uint16_t w[4], ck;
 	uint32_t sum;
 	bool df;
 
 	df = sa->df == MIF_SA_DF_SET || (sa->df == MIF_SA_DF_COPY && in->df);
-	memcpy(o, pa->outer4, sizeof(pa->outer4));
+	memcpy(o, sa->outer4, sizeof(sa->outer4));
 	/* RFC 6040 4.1 normal mode: the outer ECN field copies the inner
 	 * one; DSCP is copied as RFC 4301 5.1.2.1 allows. */
 	o[1] = in->tos;
@@ -127,7 +149,7 @@ outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 	memcpy(&w[0], o, 2);
 	/* RFC 1071: the sum is byte-order independent, so the words are
 	 * added as they lie in memory. */
-	sum = pa->outer4_sum + w[0] + w[1] + w[2] + w[3];
+	sum = sa->outer4_sum + w[0] + w[1] + w[2] + w[3];
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	ck = (uint16_t)~sum;
@@ -135,7 +157,7 @@ outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 }
 
 static void
-outer_v6(const struct mif_ifset_path *pa, uint8_t *o, const struct inner *in,
+outer_v6(const struct mif_sa *sa, uint8_t *o, const struct inner *in,
 	 uint32_t tot, uint8_t proto)
 {
 	struct rte_ipv6_hdr h;
@@ -146,18 +168,18 @@ outer_v6(const struct mif_ifset_path *pa, uint8_t *o, const struct inner *in,
 	h.payload_len = rte_cpu_to_be_16(tot - sizeof(h));
 	h.proto = proto;
 	h.hop_limits = OUTER_TTL;
-	memcpy(h.src_addr, pa->ep.local.v6, 16);
-	memcpy(h.dst_addr, pa->ep.remote.v6, 16);
+	memcpy(h.src_addr, sa->ep.local.v6, 16);
+	memcpy(h.dst_addr, sa->ep.remote.v6, 16);
 	memcpy(o, &h, sizeof(h));
 }
 
 static void
-udp_write(const struct mif_ifset_path *pa, uint8_t *u, uint32_t len)
+udp_write(const struct mif_sa *sa, uint8_t *u, uint32_t len)
 {
 	struct mif_esp_udp h;
 
-	h.sport = rte_cpu_to_be_16(pa->ep.sport);
-	h.dport = rte_cpu_to_be_16(pa->ep.dport);
+	h.sport = rte_cpu_to_be_16(sa->ep.sport);
+	h.dport = rte_cpu_to_be_16(sa->ep.dport);
 	h.len = rte_cpu_to_be_16(len);
 	/* RFC 3948 2.1: zero over IPv4. Over IPv6 it is filled after
 	 * encryption, when the bytes it covers are final. */
@@ -165,17 +187,20 @@ udp_write(const struct mif_ifset_path *pa, uint8_t *u, uint32_t len)
 	memcpy(u, &h, sizeof(h));
 }
 
-/* Transport mode: the IP header moves to the new front and now
- * announces ESP (or UDP) and the longer length. */
+/* Transport mode: the IP header (with any IPv6 extension headers)
+ * moves to the new front; the byte that named the upper layer now
+ * names ESP (or UDP), and the length grows. */
 static void
 transport_fix(uint8_t *ip, const struct inner *in, uint32_t tot,
 	      uint8_t proto)
 {
+	uint16_t v;
+
+	ip[in->nh_off] = proto;
 	if (in->family == AF_INET) {
 		struct rte_ipv4_hdr h;
 
 		memcpy(&h, ip, sizeof(h));
-		h.next_proto_id = proto;
 		h.total_length = rte_cpu_to_be_16(tot);
 		h.hdr_checksum = 0;
 		memcpy(ip, &h, sizeof(h));
@@ -183,25 +208,19 @@ transport_fix(uint8_t *ip, const struct inner *in, uint32_t tot,
 		memcpy(ip + offsetof(struct rte_ipv4_hdr, hdr_checksum),
 		       &h.hdr_checksum, sizeof(h.hdr_checksum));
 	} else {
-		struct rte_ipv6_hdr h;
-
-		memcpy(&h, ip, sizeof(h));
-		h.proto = proto;
-		h.payload_len = rte_cpu_to_be_16(tot - sizeof(h));
-		memcpy(ip, &h, sizeof(h));
+		v = rte_cpu_to_be_16(tot - sizeof(struct rte_ipv6_hdr));
+		memcpy(ip + offsetof(struct rte_ipv6_hdr, payload_len), &v, 2);
 	}
 }
 
 static uint8_t
-outer_family(const struct mif_sa *sa, const struct mif_ifset_path *pa,
-	     const struct inner *in)
+outer_family(const struct mif_sa *sa, const struct inner *in)
 {
-	return sa->mode == MIF_SA_MODE_TUNNEL ? pa->ep.local.family : in->family;
+	return sa->mode == MIF_SA_MODE_TUNNEL ? sa->ep.local.family : in->family;
 }
 
 /* Sizes of one encapsulation, computed before anything is written. */
 struct geom {
-	const struct mif_ifset_path *pa;	/* outer addresses, ports (in) */
 	uint16_t l3;		/* outer (tunnel) or kept (transport) header */
 	uint16_t udp;
 	uint16_t add;		/* bytes prepended */
@@ -216,9 +235,9 @@ geom_of(const struct mif_sa *sa, const struct inner *in, struct geom *g)
 {
 	uint32_t a = sa->align;
 
-	g->udp = g->pa->ep.udp_encap ? sizeof(struct mif_esp_udp) : 0;
+	g->udp = sa->ep.udp_encap ? sizeof(struct mif_esp_udp) : 0;
 	if (sa->mode == MIF_SA_MODE_TUNNEL) {
-		g->l3 = outer_hlen(g->pa);
+		g->l3 = outer_hlen(sa);
 		g->pl = in->len;
 		g->add = g->l3 + g->udp + sizeof(struct mif_esp_hdr) +
 			 sa->iv_len;
@@ -234,7 +253,7 @@ geom_of(const struct mif_sa *sa, const struct inner *in, struct geom *g)
 	g->tot = (sa->mode == MIF_SA_MODE_TRANSPORT ? g->l3 : 0) + g->add +
 		 g->pl + g->tail;
 	/* IPv4 counts the header in its length field, IPv6 does not. */
-	if (g->tot - (outer_family(sa, g->pa, in) == AF_INET6 ? 40u : 0u) > UINT16_MAX)
+	if (g->tot - (outer_family(sa, in) == AF_INET6 ? 40u : 0u) > UINT16_MAX)
 		return -EMSGSIZE;
 	return 0;
 }
@@ -251,13 +270,6 @@ prepare_check(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
 	if (inner_parse(m, in) != 0 || geom_of(sa, in, g) != 0) {
 		drop_sa(ctx, pk, sa, MIF_SA_DROP_BAD_LEN);
 		return -EBADMSG;
-	}
-	if (sa->mode == MIF_SA_MODE_TRANSPORT && in->family == AF_INET6 &&
-	    v6_ext_before_esp(in->proto)) {
-		/* XXX(#3): ESP is not inserted after IPv6 extension headers
-		 * in transport mode; such packets are dropped. */
-		drop_ctx(ctx, pk, MIF_ESP_DROP_UNSUPPORTED);
-		return -ENOTSUP;
 	}
 	if (rte_pktmbuf_headroom(m) < g->add ||
 	    rte_pktmbuf_tailroom(m) < g->tail) {
@@ -292,13 +304,13 @@ write_frame(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 	if (sa->mode == MIF_SA_MODE_TRANSPORT) {
 		memmove(p, p + g->add, g->l3);
 		transport_fix(p, in, g->tot, proto);
-	} else if (g->pa->ep.local.family == AF_INET) {
-		outer_v4(ctx, sa, g->pa, p, in, g->tot);
+	} else if (sa->ep.local.family == AF_INET) {
+		outer_v4(ctx, sa, p, in, g->tot);
 	} else {
-		outer_v6(g->pa, p, in, g->tot, proto);
+		outer_v6(sa, p, in, g->tot, proto);
 	}
 	if (g->udp)
-		udp_write(g->pa, p + g->l3, g->tot - g->l3);
+		udp_write(sa, p + g->l3, g->tot - g->l3);
 
 	eh.spi = rte_cpu_to_be_32(sa->spi);
 	eh.seq = rte_cpu_to_be_32((uint32_t)pk->seq);
@@ -348,8 +360,7 @@ write_iv(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *p,
 
 /* Build one packet up to the point where only crypto is missing. */
 static int
-prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa,
-	const struct mif_ifset_path *pa, struct rte_mbuf *m,
+prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
 	struct mif_esp_pkt *pk, const uint8_t *iv_in)
 {
 	struct inner in;
@@ -357,7 +368,6 @@ prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa,
 	uint8_t *p;
 	int rc;
 
-	g.pa = pa;
 	if ((rc = prepare_check(ctx, sa, m, pk, &in, &g)) != 0)
 		return rc;
 	pk->len = in.len;
@@ -457,39 +467,10 @@ compact(struct mif_esp_ctx *ctx, struct rte_mbuf *mb[], uint16_t n)
 	return k;
 }
 
-/* The path of one packet: by flow for tunnels; in transport mode the
- * packet's own addresses must be an ACTIVE path's (NULL: drop). */
-static const struct mif_ifset_path *
-path_of(const struct mif_ifset *set, const struct mif_sa *sa,
-	const struct rte_mbuf *m)
-{
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-
-	if (sa->mode == MIF_SA_MODE_TUNNEL)
-		return mif_ifset_outb_choose(set, set->policy ==
-					     MIF_IFSET_POL_PRIMARY ? 0 :
-					     mif_ifset_flow_hash(p, len));
-	/* XXX(#4): transport-mode SAs may be configured with endpoints
-	 * that are not the packets' addresses; outbound, the addresses
-	 * are therefore not checked yet (the primary path counts). */
-	if (!set->wildcard && set->primary != MIF_IFSET_NONE)
-		return &set->path[set->primary];
-	if (len >= sizeof(struct rte_ipv6_hdr) && (p[0] >> 4) == 6)
-		return mif_ifset_outb_transport(set, AF_INET6, p + 8, p + 24,
-						sa->ep.udp_encap);
-	if (len >= sizeof(struct rte_ipv4_hdr) && (p[0] >> 4) == 4)
-		return mif_ifset_outb_transport(set, AF_INET, p + 12, p + 16,
-						sa->ep.udp_encap);
-	return NULL;
-}
-
 static uint16_t
 outb_round(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
 	   uint16_t n, const uint8_t (*iv)[16])
 {
-	const struct mif_ifset *set = mif_ifset_load(sa->ifs);
-	const struct mif_ifset_path *pa[MIF_ESP_BURST];
 	struct mif_esp_pkt *pk;
 	uint64_t first = 0, bytes = 0, now = rte_get_tsc_cycles();
 	uint16_t i, got, good = 0;
@@ -517,14 +498,7 @@ outb_round(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
 			continue;
 		}
 		pk->seq = first + i;
-		/* Paths share the SA's one sequence space (issue 4). */
-		pa[i] = path_of(set, sa, mb[i]);
-		if (unlikely(pa[i] == NULL)) {
-			mif_ifset_count_no_path(sa->ifs, ctx->slot);
-			drop_sa(ctx, pk, sa, MIF_SA_DROP_PATH);
-			continue;
-		}
-		prepare(ctx, sa, pa[i], mb[i], pk, iv ? iv[i] : NULL);
+		prepare(ctx, sa, mb[i], pk, iv ? iv[i] : NULL);
 	}
 	crypto_run(ctx, sa, mb, n);
 
@@ -536,11 +510,10 @@ outb_round(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
 			drop_ctx(ctx, pk, MIF_ESP_DROP_CRYPTO);
 			continue;
 		}
-		if (pk->udp_len && pa[i]->ep.local.family == AF_INET6)
+		if (pk->udp_len && sa->ep.local.family == AF_INET6)
 			udp6_cksum(mb[i], pk->l3_len);
 		bytes += pk->len;
 		good++;
-		mif_ifset_count_tx(sa->ifs, ctx->slot, pa[i], pk->len);
 	}
 	sa->ctr[ctx->slot].packets += good;
 	sa->ctr[ctx->slot].bytes += bytes;
@@ -598,21 +571,17 @@ mif_esp_keepalive_build(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 			struct rte_mbuf *m)
 {
 	struct inner in = { .family = AF_INET, .df = false, .tos = 0 };
-	const struct mif_ifset *set = mif_ifset_load(sa->ifs);
-	const struct mif_ifset_path *pa = set->primary == MIF_IFSET_NONE ?
-		NULL : &set->path[set->primary];
-	uint16_t l3 = sizeof(struct rte_ipv4_hdr);
+	uint16_t l3 = outer_hlen(sa);
 	uint32_t tot = l3 + sizeof(struct mif_esp_udp) + 1;
 	uint8_t *p;
 
-	/* On the primary ACTIVE path: the one a NAT binding matters most. */
-	if (pa == NULL || !pa->ep.udp_encap || pa->ep.local.family != AF_INET)
+	if (!sa->ep.udp_encap || sa->ep.local.family != AF_INET)
 		return -EINVAL;
 	p = (uint8_t *)rte_pktmbuf_append(m, tot);
 	if (p == NULL)
 		return -ENOSPC;
-	outer_v4(ctx, sa, pa, p, &in, tot);
-	udp_write(pa, p + l3, tot - l3);
+	outer_v4(ctx, sa, p, &in, tot);
+	udp_write(sa, p + l3, tot - l3);
 	p[tot - 1] = MIF_ESP_KEEPALIVE;
 	m->l2_len = 0;
 	m->l3_len = l3;

@@ -25,6 +25,7 @@ import zlib
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from scapy.all import IP, IPv6, UDP, TCP, ICMP, Raw, raw
+from scapy.layers.inet6 import IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, PadN
 from scapy.layers.ipsec import SecurityAssociation, ESP
 
 TOOL = sys.argv[1]
@@ -50,6 +51,8 @@ TOPOS = {
     "6in4": ("tunnel", 4, 6, False),
     "tr4": ("transport", 4, 4, False),
     "tr6": ("transport", 6, 6, False),
+    # ESP goes after hop-by-hop and destination options (RFC 4303 3.1.1)
+    "tr6ext": ("transport", 6, 6, False),
     "natt4": ("tunnel", 4, 4, True),
     "natt-tr4": ("transport", 4, 4, True),
 }
@@ -129,6 +132,10 @@ def inner_pkt(topo, i, size=0):
             ("2001:db8:1::%x" % (i + 1), "2001:db8:2::1")
     if ifam == 4:
         p = IP(src=s, dst=d, tos=0x10) / UDP(sport=1000 + i, dport=53) / pay
+    elif topo == "tr6ext":
+        p = IPv6(src=s, dst=d, tc=0x10) / IPv6ExtHdrHopByHop() / \
+            IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0" * 4)]) / \
+            UDP(sport=1000 + i, dport=53) / pay
     else:
         p = IPv6(src=s, dst=d, tc=0x10) / UDP(sport=1000 + i, dport=53) / pay
     return p.__class__(raw(p))
@@ -166,6 +173,8 @@ def esp_offset(b):
         off, proto = (b[0] & 0x0F) * 4, b[9]
     else:
         off, proto = 40, b[6]
+        while proto in (0, 43, 60):         # IPv6 extension headers
+            proto, off = b[off], off + (b[off + 1] + 1) * 8
     return off + (8 if proto == 17 else 0)
 
 
