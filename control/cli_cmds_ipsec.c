@@ -35,6 +35,50 @@
 
 #define SOFT_IDLE_US	1000000	/* soft handover: old path quiet 1 s */
 #define MAX_SEL		64	/* SAs one selector may name */
+#define MAX_WATCH	256	/* SAs with a drain or retired sets */
+
+/* SAs whose set the CLI changed and that still need the timer: a soft
+ * handover to finish, replaced sets to free. Only these are ticked, so
+ * the timer does not walk every SA. */
+static uint64_t watch[MAX_WATCH];
+static unsigned int n_watch;
+
+static void
+watch_add(uint64_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_watch; i++)
+		if (watch[i] == id)
+			return;
+	/* When full, the set's holder still frees retired sets at its next
+	 * publish; only a soft handover would wait for one. */
+	if (n_watch < MAX_WATCH)
+		watch[n_watch++] = id;
+}
+
+void
+mif_cli_paths_tick(uint64_t now_tsc)
+{
+	const struct mif_sa_ent *e;
+	struct mif_ifset_ref *r;
+	unsigned int i = 0;
+
+	while (i < n_watch) {
+		e = mif_sa_tab_get(mif_state.sas, watch[i]);
+		r = e != NULL && e->sa != NULL ? e->sa->ifs : NULL;
+		if (r != NULL) {
+			if (r->drain.old_id != 0)
+				(void)mif_ifset_tick(r, mif_state.qsbr, now_tsc);
+			mif_ifset_reclaim(r);
+		}
+		if (r == NULL || (r->drain.old_id == 0 && r->n_retired == 0)) {
+			watch[i] = watch[--n_watch];
+			continue;
+		}
+		i++;
+	}
+}
 
 static const struct mif_sa_tab *
 sa_tab(struct mif_cli_out *out)
@@ -409,6 +453,7 @@ path_apply(struct mif_cli_exec *x, const struct mif_sa_ent *e,
 	}
 	if ((rc = mif_ifset_publish(sa->ifs, d, mif_state.qsbr, why)) != 0)
 		return rc;
+	watch_add(sa->id);
 	if (op == OP_SOFT &&
 	    (rc = mif_ifset_drain_start(sa->ifs, from, to, SOFT_IDLE_US, 0)) != 0)
 		return rc;

@@ -9,6 +9,8 @@
  * only runs the CLI server (tests/cli_host.c) may register them too.
  */
 
+#include <stdint.h>
+
 #include "common/cfg.h"
 
 /** What the gateway hands to these commands. Control thread only. */
@@ -29,5 +31,12 @@ int mif_cli_cmds_gw_register(void);
  * (control/cli_cmds_ipsec.c). They read mif_state's SAD, SA table and
  * SPDs. @return 0 or the registry's error. */
 int mif_cli_cmds_ipsec_register(void);
+
+/**
+ * Timer for the path operations (control loop, a few times a second):
+ * finishes soft handovers whose old path has drained and frees replaced
+ * interface sets after their grace period, for the SAs the CLI changed.
+ */
+void mif_cli_paths_tick(uint64_t now_tsc);
 
 #endif
