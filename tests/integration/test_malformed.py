@@ -13,6 +13,9 @@ oversize: a 4000-byte frame on a link whose gateway end accepts it, while
          mifgw's port has MTU 1500: dropped as bad_len, traffic goes on.
 link:    the wan link goes down for 2 s and up again: forwarding resumes,
          counters keep their values.
+reload:  config reloads that fail part way (a bad route after a good one,
+         a file cut in half) under a ping stream: refused whole, no loss,
+         no counter reset.
 Every case ends with SIGTERM: exit 0, no sanitizer report.
 """
 
@@ -23,6 +26,7 @@ import signal
 import sys
 import time
 
+import harness
 from harness import SIDES, HarnessError, Topology, log, run
 
 LAN, WAN = SIDES['lan'], SIDES['wan']
@@ -242,6 +246,86 @@ def link(t):
     check(t.alive(), 'mifgw still running')
 
 
+# One CLI command over TCP from inside the gateway's namespace (the CLI
+# listens on loopback there); prints what came back before the next prompt.
+CLI_PORT = 2329
+CLI_CLIENT = r"""
+import socket, sys, time
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=30)
+def until_prompt():
+    buf = b''
+    while not buf.rstrip().endswith(b'mifgw>'):
+        d = s.recv(65536)
+        if not d:
+            break
+        buf += d
+    return buf
+until_prompt()
+s.sendall(sys.argv[2].encode() + b'\r\n')
+sys.stdout.write(until_prompt().decode('utf-8', 'replace'))
+"""
+
+
+def cli(t, line):
+    cp = run(['/usr/bin/python3', '-c', CLI_CLIENT, str(CLI_PORT), line],
+             ns=t.ns['gw'], timeout=60, check=False)
+    return cp.stdout + cp.stderr
+
+
+def with_cli():
+    orig = harness.Gateway.write_config
+
+    def write(self):
+        orig(self)
+        with open(self.cfg_path, 'a', encoding='ascii') as f:
+            f.write('cli = { port = %d; };\n' % CLI_PORT)
+    harness.Gateway.write_config = write
+
+
+@case(cli=True)
+def reload(t):
+    """Reloads that fail part way through the file, under traffic:
+    refused whole, nothing applied, no echo lost, no counter reset."""
+    got, _ = t.ping('lan', WAN['cl4'], count=2, interval=0.1)
+    check(got == 2, f'warm-up: {got}/2')
+    orig = open(t.cfg_path, encoding='ascii').read()
+    check('routes = (' not in orig, 'the harness config has no routes')
+    variants = {
+        # A good new route, then a route through a port that is not there.
+        'bad route after a good one': orig + (
+            'routes = (\n  { prefix = "10.97.0.0/16"; via = "198.51.100.2";'
+            ' port = "wan"; },\n  { prefix = "10.96.0.0/16"; '
+            'via = "198.51.100.2"; port = "nope"; } );\n'),
+        # The file cut in the middle: a syntax error half way.
+        'file cut half way': orig[:len(orig) // 2],
+    }
+    before = t.counters()
+    s = stream(t, 'lan', WAN['cl4'], 200)
+    for what, text in variants.items():
+        with open(t.cfg_path, 'w', encoding='ascii') as f:
+            f.write(text)
+        out = cli(t, 'config reload')
+        check('% reload refused: nothing was applied' in out,
+              f'reload with {what}: refused ({out.strip()[-160:]!r})')
+    with open(t.cfg_path, 'w', encoding='ascii') as f:
+        f.write(orig)
+    stream_result(s, 200, 'lan -> wan stream during the failed reloads')
+    got, _ = t.ping('lan', '10.97.1.1', count=2, interval=0.1, wait=1)
+    check(got == 0, f'the good route of the refused file was not applied '
+          f'({got}/2 replies from 10.97.1.1)')
+    after = t.counters()
+    for port in ('lan', 'wan'):
+        for ctr in ('rx', 'tx'):
+            b, a = before['port'][port][ctr], after['port'][port][ctr]
+            check(a >= b + 200, f'port {port} {ctr}: {b} -> {a}, not reset')
+    lost = {r: k for r, k in before['drop'].items()
+            if after['drop'].get(r, 0) < k}
+    check(not lost, f'no drop counter went back ({lost})')
+    out = cli(t, 'config reload')
+    check('no change' in out, f'reload of the original file: no change '
+          f'({out.strip()[-120:]!r})')
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == '--list':
         print('\n'.join(CASES))
@@ -253,6 +337,8 @@ def main(argv):
         print('SKIP: namespaces and packet sockets need root')
         return 77
     fn, kw = CASES[argv[2]]
+    if kw.pop('cli', False):
+        with_cli()
     t = Topology(argv[1], **kw)
     try:
         t.start()
