@@ -37,6 +37,7 @@
 #include <rte_log.h>
 
 #include "common/cfg_internal.h"
+#include "common/cfg_sa.h"
 
 static const struct mif_cfg_section sections[] = {
 	{ "eal", false, mif_cfg_parse_eal, NULL },
@@ -46,7 +47,9 @@ static const struct mif_cfg_section sections[] = {
 	{ "ports", true, mif_cfg_parse_ports, NULL },
 	{ "routes", false, mif_cfg_parse_routes, mif_cfg_link_routes },
 	{ "neighbors", false, mif_cfg_parse_neighs, mif_cfg_link_neighs },
-	{ "policies", false, mif_cfg_parse_policies, NULL },
+	{ "sas", false, mif_cfg_parse_sas, mif_cfg_link_sas },
+	{ "policies", false, mif_cfg_parse_policies, mif_cfg_link_policies },
+	{ "exception", false, mif_cfg_parse_exception, NULL },
 	{ "cli", false, mif_cfg_parse_cli, NULL },
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -326,6 +329,11 @@ mif_cfg_free(struct mif_cfg *cfg)
 	free(cfg->policies);
 	cfg->policies = NULL;
 	cfg->n_policies = 0;
+	if (cfg->sas != NULL)
+		explicit_bzero(cfg->sas, cfg->n_sas * sizeof(*cfg->sas));
+	free(cfg->sas);
+	cfg->sas = NULL;
+	cfg->n_sas = 0;
 	/* DPDK 22.11 has no rte_memzero_explicit(). */
 	explicit_bzero(cfg->cli.password, sizeof(cfg->cli.password));
 }

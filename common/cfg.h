@@ -73,6 +73,7 @@ struct mif_cfg_log {
 };
 
 struct mif_cfg_policy;
+struct mif_cfg_sa;
 
 /** The "cli" group (control/cli.h, docs/cli.md). Only what the file
  * says is recorded; absent keys keep the CLI's defaults. */
@@ -107,6 +108,13 @@ struct mif_cfg {
 	/** malloc'd, n_policies entries (common/cfg_spd.h) */
 	struct mif_cfg_policy *policies;
 	unsigned int n_policies;
+
+	/** malloc'd, n_sas entries (common/cfg_sa.h); wiped when freed */
+	struct mif_cfg_sa *sas;
+	unsigned int n_sas;
+
+	/** "exception" group: the tap to the host stack; "" when absent */
+	char exception_dev[MIF_CFG_DEV_LEN];
 
 	/** lcore ids; n_workers == 0 when the key is absent */
 	unsigned int workers[MIF_CFG_MAX_WORKERS];

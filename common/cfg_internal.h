@@ -122,6 +122,12 @@ int mif_cfg_parse_neighs(struct mif_cfg_ctx *ctx, const config_setting_t *s);
 int mif_cfg_link_neighs(struct mif_cfg_ctx *ctx, const config_setting_t *s);
 int mif_cfg_parse_policies(struct mif_cfg_ctx *ctx,
 			   const config_setting_t *s);
+int mif_cfg_link_policies(struct mif_cfg_ctx *ctx,
+			  const config_setting_t *s);
+int mif_cfg_parse_sas(struct mif_cfg_ctx *ctx, const config_setting_t *s);
+int mif_cfg_link_sas(struct mif_cfg_ctx *ctx, const config_setting_t *s);
+int mif_cfg_parse_exception(struct mif_cfg_ctx *ctx,
+			    const config_setting_t *s);
 int mif_cfg_parse_cli(struct mif_cfg_ctx *ctx, const config_setting_t *s);
 
 #endif

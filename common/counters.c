@@ -4,6 +4,7 @@
 #include "common/counters.h"
 
 struct mif_counters mif_counters[RTE_MAX_LCORE];
+void (*mif_counters_print_extra)(FILE *f);
 
 const char *const mif_drop_names[MIF_DROP_MAX] = {
 	[MIF_DROP_BAD_LEN] = "bad_len",
@@ -13,7 +14,7 @@ const char *const mif_drop_names[MIF_DROP_MAX] = {
 	[MIF_DROP_BAD_CSUM] = "bad_csum",
 	[MIF_DROP_BAD_ADDR] = "bad_addr",
 	[MIF_DROP_MCAST] = "mcast",
-	[MIF_DROP_POLICY] = "policy",
+	[MIF_DROP_POLICY] = "policy_discard",
 	[MIF_DROP_NO_ROUTE] = "no_route",
 	[MIF_DROP_TTL_EXCEEDED] = "ttl_exceeded",
 	[MIF_DROP_MTU_EXCEEDED] = "mtu_exceeded",
@@ -25,6 +26,19 @@ const char *const mif_drop_names[MIF_DROP_MAX] = {
 	[MIF_DROP_NO_MBUF] = "no_mbuf",
 	[MIF_DROP_LOCAL_UNHANDLED] = "local_unhandled",
 	[MIF_DROP_CTL_BAD] = "ctl_bad",
+	[MIF_DROP_NO_SA] = "no_sa",
+	[MIF_DROP_NOT_ESP] = "not_esp",
+	[MIF_DROP_ESP_BAD_LEN] = "esp_bad_len",
+	[MIF_DROP_NATT_KEEPALIVE] = "natt_keepalive",
+	[MIF_DROP_ESP_SEGMENTED] = "esp_segmented",
+	[MIF_DROP_ESP_NO_ROOM] = "esp_no_room",
+	[MIF_DROP_ESP_CRYPTO] = "esp_crypto",
+	[MIF_DROP_ESP_UNSUPPORTED] = "esp_unsupported",
+	[MIF_DROP_ESP_DUMMY] = "esp_dummy",
+	[MIF_DROP_ESP_FRAGMENT] = "esp_fragment",
+	[MIF_DROP_ESP_SA] = "esp_sa",
+	[MIF_DROP_POLICY_CLEAR] = "policy_clear",
+	[MIF_DROP_POLICY_BADPKT] = "policy_badpkt",
 };
 
 const char *const mif_ctl_event_names[MIF_CTL_MAX] = {
@@ -120,6 +134,8 @@ mif_counters_print(FILE *f, const char *const *port_names,
 		fprintf(f, "ctl %s %" PRIu64 "\n", mif_ctl_event_names[i],
 			sum.ctl[i]);
 	print_lcores(f);
+	if (mif_counters_print_extra != NULL)
+		mif_counters_print_extra(f);
 	fprintf(f, "=== end ===\n");
 	fflush(f);
 }

@@ -28,7 +28,7 @@ enum mif_drop {
 	MIF_DROP_BAD_CSUM,	/**< IPv4 header checksum */
 	MIF_DROP_BAD_ADDR,	/**< martian or link-scope address */
 	MIF_DROP_MCAST,		/**< multicast/broadcast we do not route */
-	MIF_DROP_POLICY,	/**< the policy stage said discard */
+	MIF_DROP_POLICY,	/**< SPD DISCARD (rule or default) */
 	MIF_DROP_NO_ROUTE,
 	MIF_DROP_TTL_EXCEEDED,
 	MIF_DROP_MTU_EXCEEDED,	/**< larger than the egress MTU */
@@ -40,6 +40,21 @@ enum mif_drop {
 	MIF_DROP_NO_MBUF,	/**< control thread could not allocate */
 	MIF_DROP_LOCAL_UNHANDLED, /**< to us, but no service for it */
 	MIF_DROP_CTL_BAD,	/**< malformed ARP/ND/ICMP to us */
+	/* IPsec. The ESP_* block mirrors enum mif_esp_drop, in order
+	 * (dataplane/fwd.c checks it at build time). */
+	MIF_DROP_NO_SA,		/**< ESP with an SPI we do not know */
+	MIF_DROP_NOT_ESP,	/**< UDP 4500 payload neither ESP nor IKE */
+	MIF_DROP_ESP_BAD_LEN,	/**< too short for ESP before the SA */
+	MIF_DROP_NATT_KEEPALIVE, /**< RFC 3948 2.3, expected: not an error */
+	MIF_DROP_ESP_SEGMENTED,
+	MIF_DROP_ESP_NO_ROOM,	/**< no head- or tailroom for ESP */
+	MIF_DROP_ESP_CRYPTO,	/**< the crypto library refused a job */
+	MIF_DROP_ESP_UNSUPPORTED, /**< e.g. IPv6 extension headers */
+	MIF_DROP_ESP_DUMMY,	/**< RFC 4303 2.6 dummy packet */
+	MIF_DROP_ESP_FRAGMENT,	/**< outer IP fragment */
+	MIF_DROP_ESP_SA,	/**< dropped by an SA: see its own counters */
+	MIF_DROP_POLICY_CLEAR,	/**< clear packet that a PROTECT rule covers */
+	MIF_DROP_POLICY_BADPKT,	/**< the SPD could not read the packet */
 	MIF_DROP_MAX
 };
 
@@ -99,6 +114,10 @@ void mif_counters_reset(void);
  * COUNTER N", "drop REASON N", "ctl EVENT N", then "lcore ID rx|tx|drops
  * N" for each lcore that counted anything.
  */
+/** Lines of other modules (per-SA counters), printed by
+ * mif_counters_print() just before "=== end ===" when set. */
+extern void (*mif_counters_print_extra)(FILE *f);
+
 void mif_counters_print(FILE *f, const char *const *port_names,
 			unsigned int n_ports);
 

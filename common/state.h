@@ -24,15 +24,25 @@ struct mif_route_table;
 struct mif_neigh_table;
 struct rte_ring;
 struct rte_mempool;
+struct mif_sad;
+struct mif_spd;
+struct mif_sa_tab;
 
 struct mif_state {
 	/* Published tables: load with mif_state_load(). */
 	struct mif_route_table *routes;
+	/** SPD per direction (MIF_SPD_DIR_OUT, _IN): mif_spd_deref() */
+	struct mif_spd *spd[2];
 
 	/* Set once before the workers start, then read-only. */
 	struct mif_neigh_table *neigh;	/**< lock-free for readers */
 	struct rte_ring *punt;		/**< workers -> control, MP/SC */
 	struct rte_mempool *pool;
+	/** IPsec: false when the file has neither "sas" nor "policies"
+	 * (a plain router, everything BYPASS). */
+	bool ipsec;
+	struct mif_sad *sad;		/**< lock-free lookups, QSBR frees */
+	struct mif_sa_tab *sas;		/**< static SAs by id (sa_cfg.h) */
 	struct rte_rcu_qsbr *qsbr;	/**< one reader slot per worker */
 	unsigned int burst;
 	unsigned int idle_sleep_us;

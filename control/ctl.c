@@ -213,6 +213,7 @@ mif_ctl_poll(void)
 	if (now >= next_tick) {
 		mif_resolve_timer(now);
 		mif_telemetry_link_check(now);
+		mif_ctl_sa_events_poll();
 		next_tick = now + mif_ctl.hz / CTL_TIMER_HZ;
 	}
 	if (mif_ctl.dump_requested) {

@@ -51,6 +51,12 @@ unsigned int mif_ctl_poll(void);
 /** Print the counters block to stdout. */
 void mif_ctl_counters_print(void);
 
+/** Per-SA lines in the counters block (control/ctl_sa.c). */
+void mif_ctl_sa_init(void);
+
+/** Log SA events (lifetimes, overflow) at NOTICE. @return count. */
+unsigned int mif_ctl_sa_events_poll(void);
+
 /** Drop @p m and count @p why on the control lcore. */
 void mif_ctl_drop(struct rte_mbuf *m, enum mif_drop why);
 

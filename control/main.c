@@ -34,6 +34,9 @@
 #include "dataplane/port.h"
 #include "dataplane/punt.h"
 #include "dataplane/route.h"
+#include "dataplane/sa_cfg.h"
+#include "dataplane/sad.h"
+#include "dataplane/spd.h"
 #include "dataplane/worker.h"
 
 #define EXIT_USAGE	2
@@ -165,6 +168,63 @@ check_worker_lcores(void)
 	return 0;
 }
 
+/* SAs, SAD and both SPDs from the file. No worker runs yet, so the
+ * SPD publication's grace period is immediate. */
+static int
+ipsec_setup(void)
+{
+	static const enum mif_spd_dir dirs[] = {
+		MIF_SPD_DIR_OUT, MIF_SPD_DIR_IN
+	};
+	struct mif_spd *spd;
+	unsigned int i;
+	int rc;
+
+	mif_state.ipsec = cfg.n_sas > 0 || cfg.n_policies > 0;
+	if (!mif_state.ipsec) {
+		MIF_LOG(main, NOTICE, "no \"sas\" and no \"policies\": no IPsec, every packet is forwarded in clear");
+		return 0;
+	}
+	mif_state.sad = mif_sad_create("mif_sad", RTE_MAX(cfg.n_sas, 64u),
+				       mif_state.qsbr, (int)rte_socket_id());
+	if (mif_state.sad == NULL)
+		return -ENOMEM;
+	/* One counter slot per worker, one spare for the control thread. */
+	if ((rc = mif_sa_tab_create(&cfg, mif_state.sad, cfg.n_workers + 1,
+				    &mif_state.sas)) != 0)
+		return rc;
+	for (i = 0; i < RTE_DIM(dirs); i++) {
+		if ((rc = mif_spd_cfg_build(&cfg, dirs[i], mif_sa_tab_resolve,
+					    mif_state.sas, SOCKET_ID_ANY,
+					    &spd)) != 0)
+			return rc;
+		if ((rc = mif_spd_publish(&mif_state.spd[dirs[i]], spd,
+					  mif_state.qsbr)) != 0) {
+			mif_spd_destroy(spd);
+			return rc;
+		}
+	}
+	mif_ctl_sa_init();
+	return 0;
+}
+
+/* After the workers stopped: SPDs, then the SAD, which wipes the keys
+ * of every SA in it (mif_sa_destroy()). */
+static void
+ipsec_teardown(void)
+{
+	unsigned int d;
+
+	for (d = 0; d < RTE_DIM(mif_state.spd); d++) {
+		mif_spd_destroy(mif_state.spd[d]);
+		mif_state.spd[d] = NULL;
+	}
+	mif_sad_destroy(mif_state.sad);
+	mif_state.sad = NULL;
+	mif_sa_tab_destroy(mif_state.sas);
+	mif_state.sas = NULL;
+}
+
 static int
 dataplane_setup(void)
 {
@@ -196,6 +256,8 @@ dataplane_setup(void)
 							 mif_n_ports, "mif_rt"));
 	if (mif_state.routes == NULL)
 		return -ENOMEM;
+	if ((rc = ipsec_setup()) != 0)
+		return rc;
 	return mif_ctl_init(&cfg, mif_state.pool);
 }
 
@@ -263,6 +325,7 @@ teardown(void)
 	mif_port_close_all();
 	for (i = 0; i < cfg.n_workers; i++)
 		mif_worker_destroy(workers[i]);
+	ipsec_teardown();
 	mif_route_table_destroy(mif_state.routes);
 	mif_neigh_table_destroy(mif_state.neigh);
 	mif_punt_fini();

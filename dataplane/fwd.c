@@ -8,44 +8,34 @@
 #include <rte_ring.h>
 
 #include "common/state.h"
+#include "dataplane/esp_inb.h"
+#include "dataplane/esp_outb.h"
 #include "dataplane/fwd.h"
 #include "dataplane/neigh.h"
 #include "dataplane/port.h"
 #include "dataplane/punt.h"
 #include "dataplane/route.h"
+#include "dataplane/sa_cfg.h"
+#include "dataplane/sad.h"
+#include "dataplane/spd.h"
 
-enum policy_verdict {
-	POLICY_BYPASS,		/* forward in clear */
-	POLICY_DISCARD,
+/* The ESP code's own drop reasons are folded into the gateway's, in the
+ * same order. */
+_Static_assert(MIF_DROP_ESP_FRAGMENT - MIF_DROP_NO_SA ==
+	       MIF_ESP_DROP_FRAGMENT &&
+	       MIF_DROP_ESP_SA - MIF_DROP_NO_SA == MIF_ESP_DROP_MAX,
+	       "enum mif_drop mirrors enum mif_esp_drop");
+
+#define IKE_PORT	500
+#define NATT_PORT	4500
+
+/* What a packet for one of our addresses, arriving on the unprotected
+ * side, is. */
+enum local_kind {
+	LOCAL_CTL,		/* IKE, ICMP (echo, ND, errors) */
+	LOCAL_ESP,		/* ESP, or UDP 4500 without the marker */
+	LOCAL_OTHER,		/* decided by the inbound SPD */
 };
-
-/*
- * POLICY STAGE. Every packet that passed the L3 checks goes through here
- * before routing. The gateway has no SPD yet, and a gateway without an
- * SPD forwards everything in clear: that is RFC 4301's BYPASS for all
- * traffic, which is what this returns. The SPD/IPsec stage replaces this
- * call (it may then also consume packets for ESP).
- */
-static inline enum policy_verdict
-policy_stage_no_spd(struct rte_mbuf *m, uint16_t in_port)
-{
-	RTE_SET_USED(m);
-	RTE_SET_USED(in_port);
-	return POLICY_BYPASS;
-}
-
-/*
- * THE "TO THE CONTROL PLANE" DECISION for packets addressed to the
- * gateway. Today the control thread serves all of them: ICMP and ICMPv6
- * echo, ND, and counting what nothing serves. IKE (UDP 500/4500) will go
- * there too; inbound ESP will not, it stays on the worker.
- */
-static inline bool
-local_to_control_plane(const struct rte_mbuf *m)
-{
-	RTE_SET_USED(m);
-	return true;
-}
 
 static inline void
 drop(struct mif_fwd_ctx *c, struct rte_mbuf *m, enum mif_drop why)
@@ -264,10 +254,7 @@ route_ipv4(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		punt(c, m, in_port, AF_INET, MIF_PUNT_NO_ROUTE, 0);
 		return;
 	case MIF_NH_LOCAL:
-		if (local_to_control_plane(m))
-			punt(c, m, in_port, AF_INET, MIF_PUNT_LOCAL, 0);
-		else
-			drop(c, m, MIF_DROP_LOCAL_UNHANDLED);
+		punt(c, m, in_port, AF_INET, MIF_PUNT_LOCAL, 0);
 		return;
 	case MIF_NH_BCAST:	/* RFC 2644: no directed broadcasts */
 		drop(c, m, MIF_DROP_MCAST);
@@ -300,10 +287,7 @@ route_ipv6(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		nh = MIF_NH_IDX_NONE;
 	e = &rt->nh[nh];
 	if (e->kind == MIF_NH_LOCAL) {
-		if (local_to_control_plane(m))
-			punt(c, m, in_port, AF_INET6, MIF_PUNT_LOCAL, 0);
-		else
-			drop(c, m, MIF_DROP_LOCAL_UNHANDLED);
+		punt(c, m, in_port, AF_INET6, MIF_PUNT_LOCAL, 0);
 		return;
 	}
 	/* RFC 4291 2.5.6: link-local packets never leave their link. */
@@ -329,18 +313,288 @@ route_ipv6(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 	output(c, nt, m, in_port, AF_INET6, e, (uint32_t)nh, ip->dst_addr);
 }
 
+static inline void
+route_one(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
+	  const struct mif_neigh_table *nt, struct rte_mbuf *m,
+	  uint16_t in_port, uint64_t nh)
+{
+	if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 4)
+		route_ipv4(c, rt, nt, m, in_port, nh);
+	else
+		route_ipv6(c, rt, nt, m, in_port, nh);
+}
+
+/* FIB lookups for a burst of IPv4 and IPv6 packets (data at L3),
+ * results in packet order. */
+static void
+fib_lookup(const struct mif_route_table *rt, struct rte_mbuf *mb[],
+	   uint16_t n, uint64_t nh[])
+{
+	uint32_t dst4[MIF_MAX_BURST];
+	uint8_t dst6[MIF_MAX_BURST][RTE_FIB6_IPV6_ADDR_SIZE];
+	uint64_t nh4[MIF_MAX_BURST], nh6[MIF_MAX_BURST];
+	uint16_t at4[MIF_MAX_BURST], at6[MIF_MAX_BURST];
+	uint16_t i, n4 = 0, n6 = 0;
+	const uint8_t *p;
+
+	for (i = 0; i < n; i++) {
+		p = rte_pktmbuf_mtod(mb[i], const uint8_t *);
+		if ((p[0] >> 4) == 4) {
+			dst4[n4] = rte_be_to_cpu_32(((const struct rte_ipv4_hdr *)
+						     p)->dst_addr);
+			at4[n4++] = i;
+		} else {
+			memcpy(dst6[n6], ((const struct rte_ipv6_hdr *)p)->dst_addr,
+			       16);
+			at6[n6++] = i;
+		}
+	}
+	if (n4 > 0)
+		rte_fib_lookup_bulk(rt->fib4, dst4, nh4, n4);
+	if (n6 > 0)
+		rte_fib6_lookup_bulk(rt->fib6, dst6, nh6, n6);
+	for (i = 0; i < n4; i++)
+		nh[at4[i]] = nh4[i];
+	for (i = 0; i < n6; i++)
+		nh[at6[i]] = nh6[i];
+}
+
+static void
+route_burst(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
+	    const struct mif_neigh_table *nt, struct rte_mbuf *mb[],
+	    uint16_t n, uint16_t in_port)
+{
+	uint64_t nh[MIF_MAX_BURST];
+	uint16_t i;
+
+	if (n == 0)
+		return;
+	fib_lookup(rt, mb, n, nh);
+	for (i = 0; i < n; i++)
+		route_one(c, rt, nt, mb[i], in_port, nh[i]);
+}
+
+/* Move the ESP code's worker drops into the gateway's counters, and
+ * count the rest of @p failed as dropped by their SA (whose own
+ * counters say why). The failed mbufs are freed. */
+static void
+esp_fold(struct mif_fwd_ctx *c, struct rte_mbuf *failed[], uint16_t n)
+{
+	uint64_t own = 0;
+	unsigned int r;
+	uint16_t i;
+
+	for (r = 0; r < MIF_ESP_DROP_MAX; r++) {
+		c->cnt->drop[MIF_DROP_NO_SA + r] += c->esp->drop[r];
+		own += c->esp->drop[r];
+		c->esp->drop[r] = 0;
+	}
+	if (n > own)
+		c->cnt->drop[MIF_DROP_ESP_SA] += n - own;
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(failed[i]);
+}
+
+/* PROTECT: one mif_esp_outb_burst() per SA, packets of an SA in their
+ * arrival order, then the outer packets are routed. */
+static void
+protect_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
+	      const struct mif_neigh_table *nt, uint16_t in_port,
+	      struct rte_mbuf *mb[], const uint32_t v[], uint16_t n)
+{
+	struct rte_mbuf *grp[MIF_MAX_BURST], *out[MIF_MAX_BURST];
+	bool done[MIF_MAX_BURST] = { false };
+	uint16_t i, j, g, ok, n_out = 0;
+	struct mif_sa *sa;
+
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		for (j = i, g = 0; j < n; j++) {
+			if (!done[j] && v[j] == v[i]) {
+				grp[g++] = mb[j];
+				done[j] = true;
+			}
+		}
+		sa = mif_sad_out_lookup(mif_state.sad, v[i]);
+		if (unlikely(sa == NULL)) {
+			for (j = 0; j < g; j++)
+				drop(c, grp[j], MIF_DROP_NO_SA);
+			continue;
+		}
+		ok = mif_esp_outb_burst(c->esp, sa, grp, g);
+		esp_fold(c, grp + ok, (uint16_t)(g - ok));
+		memcpy(out + n_out, grp, ok * sizeof(grp[0]));
+		n_out = (uint16_t)(n_out + ok);
+	}
+	route_burst(c, rt, nt, out, n_out, in_port);
+}
+
+/* The SPD of @p dir on packets that are neither ESP nor IKE for us. */
+static void
+policy_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
+	     const struct mif_neigh_table *nt, uint16_t in_port,
+	     enum mif_spd_dir dir, struct rte_mbuf *mb[], const uint64_t nh[],
+	     uint16_t n)
+{
+	const struct mif_spd *spd = mif_spd_deref(&mif_state.spd[dir]);
+	struct rte_mbuf *prot[MIF_MAX_BURST];
+	uint32_t v[MIF_MAX_BURST], pv[MIF_MAX_BURST];
+	uint16_t i, n_prot = 0;
+
+	mif_spd_classify_burst(spd, mb, n, v);
+	for (i = 0; i < n; i++) {
+		if (mif_spd_verdict_is_protect(v[i])) {
+			/* Inbound, PROTECT means this should have come in
+			 * ESP (RFC 4301 5.2): clear is refused. */
+			if (dir == MIF_SPD_DIR_IN) {
+				drop(c, mb[i], MIF_DROP_POLICY_CLEAR);
+				continue;
+			}
+			prot[n_prot] = mb[i];
+			pv[n_prot++] = v[i];
+		} else if (v[i] == MIF_SPD_V_BYPASS) {
+			route_one(c, rt, nt, mb[i], in_port, nh[i]);
+		} else if (v[i] == MIF_SPD_V_BADPKT) {
+			drop(c, mb[i], MIF_DROP_POLICY_BADPKT);
+		} else {
+			drop(c, mb[i], MIF_DROP_POLICY);
+		}
+	}
+	if (n_prot > 0)
+		protect_stage(c, rt, nt, in_port, prot, pv, n_prot);
+}
+
+/* Inbound ESP for us: decrypt, RFC 4301 5.2 check of the inner packet
+ * against its SA's selectors, route the inner packet. */
+static void
+esp_in_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
+	     const struct mif_neigh_table *nt, uint16_t in_port,
+	     struct rte_mbuf *mb[], uint16_t n)
+{
+	const struct mif_sa_tab *tab = mif_state.sas;
+	struct mif_sa *sa[MIF_MAX_BURST];
+	struct rte_mbuf *in[MIF_MAX_BURST];
+	const struct mif_sa_ent *e;
+	uint16_t i, ok, n_in = 0;
+
+	ok = mif_esp_inb_burst(c->esp, mif_state.sad, mb, sa, n);
+	esp_fold(c, mb + ok, (uint16_t)(n - ok));
+	for (i = 0; i < ok; i++) {
+		e = mif_sa_tab_get(tab, sa[i]->id);
+		if (unlikely(e == NULL ||
+			     mif_spd_check_inner(e->sels, e->n_sels,
+						 mb[i]) != 0)) {
+			mif_sa_drop(sa[i], c->esp->slot, MIF_SA_DROP_POLICY);
+			drop(c, mb[i], MIF_DROP_ESP_SA);
+			continue;
+		}
+		in[n_in++] = mb[i];
+	}
+	route_burst(c, rt, nt, in, n_in, in_port);
+}
+
+/* Unprotected side, a packet for one of our addresses. Reads through
+ * rte_pktmbuf_read(), so a short packet is never read past its end; it
+ * then goes to the SPD, which drops it as unreadable. */
+static enum local_kind
+local_classify(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip4 = (const struct rte_ipv4_hdr *)p;
+	const struct rte_udp_hdr *u;
+	struct rte_udp_hdr uh;
+	uint32_t l4, marker;
+	const void *r;
+	uint8_t proto;
+
+	if ((p[0] >> 4) == 4) {
+		proto = ip4->next_proto_id;
+		l4 = m->l3_len;
+		/* A non-first fragment has no UDP header to read. */
+		if ((rte_be_to_cpu_16(ip4->fragment_offset) &
+		     RTE_IPV4_HDR_OFFSET_MASK) != 0)
+			return proto == IPPROTO_ESP ? LOCAL_ESP : LOCAL_OTHER;
+	} else {
+		proto = ((const struct rte_ipv6_hdr *)p)->proto;
+		l4 = sizeof(struct rte_ipv6_hdr);
+	}
+	if (proto == IPPROTO_ESP)
+		return LOCAL_ESP;
+	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
+		return LOCAL_CTL;
+	if (proto != IPPROTO_UDP)
+		return LOCAL_OTHER;
+	u = rte_pktmbuf_read(m, l4, sizeof(uh), &uh);
+	if (u == NULL)
+		return LOCAL_OTHER;
+	if (u->dst_port == rte_cpu_to_be_16(IKE_PORT))
+		return LOCAL_CTL;
+	if (u->dst_port != rte_cpu_to_be_16(NATT_PORT))
+		return LOCAL_OTHER;
+	/* RFC 3948 2.2: four zero bytes mark IKE on port 4500; anything
+	 * else (ESP, a keepalive) is the ESP code's to judge. */
+	r = rte_pktmbuf_read(m, l4 + sizeof(uh), 4, &marker);
+	if (r != NULL && memcmp(r, "\0\0\0\0", 4) == 0)
+		return LOCAL_CTL;
+	return LOCAL_ESP;
+}
+
+static inline bool
+nh_is_local(const struct mif_route_table *rt, uint64_t nh)
+{
+	return nh < rt->n_nh && rt->nh[nh].kind == MIF_NH_LOCAL;
+}
+
+/* The IPsec boundary (RFC 4301 5.1, 5.2). From the protected side,
+ * transit traffic goes through the outbound SPD; our own addresses are
+ * served as before. From the unprotected side, ESP for us goes to the
+ * SAD, IKE and ICMP to the control thread, everything else through
+ * the inbound SPD, whose default is DISCARD. */
+static void
+ipsec_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
+	    const struct mif_neigh_table *nt, uint16_t in_port,
+	    struct rte_mbuf *mb[], const uint64_t nh[], uint16_t n)
+{
+	bool protected = mif_ports[in_port].role == MIF_PORT_PROTECTED;
+	struct rte_mbuf *pol[MIF_MAX_BURST], *esp[MIF_MAX_BURST];
+	uint64_t pnh[MIF_MAX_BURST];
+	uint16_t i, n_pol = 0, n_esp = 0;
+	enum local_kind k;
+
+	for (i = 0; i < n; i++) {
+		if (!nh_is_local(rt, nh[i]))
+			k = LOCAL_OTHER;
+		else if (protected)
+			k = LOCAL_CTL;
+		else
+			k = local_classify(mb[i]);
+		if (k == LOCAL_CTL) {
+			route_one(c, rt, nt, mb[i], in_port, nh[i]);
+		} else if (k == LOCAL_ESP) {
+			esp[n_esp++] = mb[i];
+		} else {
+			pol[n_pol] = mb[i];
+			pnh[n_pol++] = nh[i];
+		}
+	}
+	if (n_pol > 0)
+		policy_stage(c, rt, nt, in_port, protected ? MIF_SPD_DIR_OUT :
+			     MIF_SPD_DIR_IN, pol, pnh, n_pol);
+	if (n_esp > 0)
+		esp_in_stage(c, rt, nt, in_port, esp, n_esp);
+}
+
 void
 mif_fwd_burst(struct mif_fwd_ctx *c, uint16_t in_port,
 	      struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *v4[MIF_MAX_BURST], *v6[MIF_MAX_BURST];
-	uint32_t dst4[MIF_MAX_BURST];
-	uint8_t dst6[MIF_MAX_BURST][RTE_FIB6_IPV6_ADDR_SIZE];
-	uint64_t nh4[MIF_MAX_BURST], nh6[MIF_MAX_BURST];
+	struct rte_mbuf *l3[MIF_MAX_BURST];
+	uint64_t nh[MIF_MAX_BURST];
 	struct mif_port_counters *pc = &c->cnt->port[in_port];
 	const struct mif_route_table *rt = mif_state_load(routes);
 	const struct mif_neigh_table *nt = mif_state.neigh;
-	uint16_t i, n4 = 0, n6 = 0;
+	uint16_t i, n_l3 = 0;
 	struct rte_mbuf *m;
 	int et;
 
@@ -352,41 +606,26 @@ mif_fwd_burst(struct mif_fwd_ctx *c, uint16_t in_port,
 		if ((et = parse_eth(c, m, in_port)) < 0)
 			continue;
 		rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
-		if (et == RTE_ETHER_TYPE_ARP) {
+		if (et == RTE_ETHER_TYPE_ARP)
 			punt(c, m, in_port, 0, MIF_PUNT_ARP, 0);
-		} else if (et == RTE_ETHER_TYPE_IPV4) {
-			if (!check_ipv4(c, m))
-				continue;
-			if (policy_stage_no_spd(m, in_port) != POLICY_BYPASS) {
-				drop(c, m, MIF_DROP_POLICY);
-				continue;
-			}
-			dst4[n4] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m,
-					struct rte_ipv4_hdr *)->dst_addr);
-			v4[n4++] = m;
-		} else if (et == RTE_ETHER_TYPE_IPV6) {
-			if (!check_ipv6(c, m, in_port))
-				continue;
-			if (policy_stage_no_spd(m, in_port) != POLICY_BYPASS) {
-				drop(c, m, MIF_DROP_POLICY);
-				continue;
-			}
-			memcpy(dst6[n6], rte_pktmbuf_mtod(m,
-			       struct rte_ipv6_hdr *)->dst_addr, 16);
-			v6[n6++] = m;
-		} else {
+		else if (et == RTE_ETHER_TYPE_IPV4 && check_ipv4(c, m))
+			l3[n_l3++] = m;
+		else if (et == RTE_ETHER_TYPE_IPV6 && check_ipv6(c, m, in_port))
+			l3[n_l3++] = m;
+		else if (et != RTE_ETHER_TYPE_IPV4 && et != RTE_ETHER_TYPE_IPV6)
 			drop(c, m, MIF_DROP_BAD_L2);
-		}
 	}
-
-	if (n4 > 0)
-		rte_fib_lookup_bulk(rt->fib4, dst4, nh4, n4);
-	for (i = 0; i < n4; i++)
-		route_ipv4(c, rt, nt, v4[i], in_port, nh4[i]);
-	if (n6 > 0)
-		rte_fib6_lookup_bulk(rt->fib6, dst6, nh6, n6);
-	for (i = 0; i < n6; i++)
-		route_ipv6(c, rt, nt, v6[i], in_port, nh6[i]);
+	if (n_l3 == 0)
+		return;
+	fib_lookup(rt, l3, n_l3, nh);
+	/* Without "sas" and "policies" the gateway is a plain router:
+	 * everything is forwarded as before the IPsec stage existed. */
+	if (!mif_state.ipsec || c->esp == NULL) {
+		for (i = 0; i < n_l3; i++)
+			route_one(c, rt, nt, l3[i], in_port, nh[i]);
+		return;
+	}
+	ipsec_stage(c, rt, nt, in_port, l3, nh, n_l3);
 }
 
 static void

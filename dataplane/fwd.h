@@ -4,7 +4,8 @@
 
 /** @file
  * The per-packet pipeline of a worker lcore:
- *   RX -> Ethernet parse -> L3 checks -> policy stage -> route ->
+ *   RX -> Ethernet parse -> L3 checks -> FIB -> IPsec stage (SPD,
+ *   ESP in/out, RFC 4301 5.2 check) -> route ->
  *   TTL/hop limit -> neighbour -> Ethernet prepend -> TX burst per port,
  * with a punt path to the control thread for what a worker must not do
  * (ARP, ND, our own addresses, ICMP errors, unresolved next hops).
@@ -21,9 +22,14 @@
 
 #define MIF_MAX_BURST	64
 
+struct mif_esp_ctx;
+
 /** One worker's scratch: TX staging per port and the punt batch. */
 struct mif_fwd_ctx {
 	struct mif_counters *cnt;	/**< the worker's own block */
+	/** ESP crypto context (intel-ipsec-mb manager, SA counter slot);
+	 * NULL leaves the worker without IPsec (unit tests). */
+	struct mif_esp_ctx *esp;
 	uint16_t txq;			/**< this worker's TX queue on every port */
 	uint16_t n_tx[MIF_MAX_PORTS];
 	uint16_t n_punt;

@@ -9,7 +9,9 @@
 #include <rte_ip.h>
 #include <rte_rcu_qsbr.h>
 
+#include "common/ifset_ops.h"
 #include "common/log.h"
+#include "common/state.h"
 #include "dataplane/esp_hdr.h"
 #include "dataplane/ifset.h"
 
@@ -781,6 +783,189 @@ mif_ifset_tick(struct mif_ifset_ref *r, struct rte_rcu_qsbr *qsbr,
 	    != 0)
 		return rc;
 	return 1;
+}
+
+/* ---- operations (common/ifset_ops.h) ------------------------------- */
+
+static void
+ep_of(struct mif_sa_ep *e, const struct mif_ifset_ops_ep *o)
+{
+	memset(e, 0, sizeof(*e));
+	e->local = o->local;
+	e->remote = o->remote;
+	e->udp_encap = o->udp;
+	e->sport = o->udp ? o->lport : 0;
+	e->dport = o->udp ? o->rport : 0;
+}
+
+/* The live (not REMOVED) entry with these endpoints. */
+static struct mif_ifset_path *
+find_ep(struct mif_ifset *d, const struct mif_ifset_ops_ep *o)
+{
+	struct mif_sa_ep e;
+	unsigned int i;
+
+	ep_of(&e, o);
+	for (i = 0; i < d->n; i++)
+		if (d->path[i].state != MIF_IFSET_REMOVED &&
+		    same_ep(&d->path[i].ep, &e))
+			return &d->path[i];
+	return NULL;
+}
+
+static int
+op_add(struct mif_ifset_ref *r, struct mif_ifset *d,
+       const struct mif_ifset_op *op, const struct mif_ifset_ops_ep *ep,
+       uint8_t state, uint16_t *id)
+{
+	struct mif_ifset_path spec, *alt = NULL;
+
+	if (op->has_alt_of && (alt = find_ep(d, &op->alt_of)) == NULL)
+		return -ENOENT;
+	memset(&spec, 0, sizeof(spec));
+	ep_of(&spec.ep, ep);
+	spec.state = state;
+	spec.priority = op->priority;
+	spec.weight = op->weight;
+	spec.alt_of = alt != NULL ? alt->id : 0;
+	return mif_ifset_path_add(r, d, &spec, id);
+}
+
+/* FAIL / RESTORE of one path, or of every path on a local address. */
+static int
+op_link(struct mif_ifset_ref *r, struct mif_ifset *d,
+	const struct mif_ifset_op *op)
+{
+	size_t alen = op->ep.local.family == AF_INET ? 4 : 16;
+	uint16_t ids[MIF_IFSET_MAX_PATHS];
+	struct mif_ifset_path *pa;
+	unsigned int i, n = 0, changed = 0;
+
+	if (op->ep.remote.family != 0) {
+		if ((pa = find_ep(d, &op->ep)) == NULL)
+			return -ENOENT;
+		ids[n++] = pa->id;
+	}
+	for (i = 0; op->ep.remote.family == 0 && i < d->n; i++)
+		if (d->path[i].ep.local.family == op->ep.local.family &&
+		    memcmp(&d->path[i].ep.local.v4, &op->ep.local.v4, alen)
+		    == 0)
+			ids[n++] = d->path[i].id;
+	if (n == 0)
+		return -ENOENT;
+	/* Ids, not pointers: a failover changes the entries' states. */
+	for (i = 0; i < n; i++)
+		if ((op->kind == MIF_IFSET_OP_FAIL ?
+		     mif_ifset_path_fail(d, ids[i]) :
+		     mif_ifset_path_restore(d, ids[i], r->failback)) == 0)
+			changed++;
+	return changed > 0 ? 0 : -EALREADY;
+}
+
+/* Hard handover: the new path takes the old one's place in one set. */
+static int
+op_hard(struct mif_ifset_ref *r, struct mif_ifset *d,
+	const struct mif_ifset_op *op, uint16_t *nid)
+{
+	struct mif_ifset_path *old = find_ep(d, &op->ep), *nw;
+	uint8_t prio, state;
+	uint16_t oid, w;
+	int rc;
+
+	if (old == NULL)
+		return -ENOENT;
+	oid = old->id;
+	prio = old->priority;
+	w = old->weight;
+	state = old->state == MIF_IFSET_PENDING ? MIF_IFSET_ACTIVE :
+		old->state;
+	if ((nw = find_ep(d, &op->new_ep)) != NULL) {
+		nw->state = state;
+		*nid = nw->id;
+	} else if ((rc = op_add(r, d, op, &op->new_ep, state, nid)) != 0) {
+		return rc;
+	}
+	if ((nw = mif_ifset_find(d, *nid)) != NULL) {
+		nw->priority = prio;
+		nw->weight = w;
+	}
+	return mif_ifset_path_set_state(d, oid, MIF_IFSET_REMOVED);
+}
+
+static int
+op_edit(struct mif_ifset_ref *r, struct mif_ifset *d,
+	const struct mif_ifset_op *op, uint16_t *nid)
+{
+	struct mif_ifset_path *pa = NULL;
+
+	if (op->kind == MIF_IFSET_OP_ADD)
+		return op_add(r, d, op, &op->ep, op->state, nid);
+	if (op->kind == MIF_IFSET_OP_FAIL || op->kind == MIF_IFSET_OP_RESTORE)
+		return op_link(r, d, op);
+	if (op->kind == MIF_IFSET_OP_HARD)
+		return op_hard(r, d, op, nid);
+	if (op->kind == MIF_IFSET_OP_SOFT) {
+		if (find_ep(d, &op->ep) == NULL)
+			return -ENOENT;
+		if (r->drain.old_id != 0)
+			return -EBUSY;
+		return op_add(r, d, op, &op->new_ep, MIF_IFSET_ACTIVE, nid);
+	}
+	if ((pa = find_ep(d, &op->ep)) == NULL)
+		return -ENOENT;
+	switch (op->kind) {
+	case MIF_IFSET_OP_REMOVE:
+		return mif_ifset_path_set_state(d, pa->id, MIF_IFSET_REMOVED);
+	case MIF_IFSET_OP_ALTERNATE:
+		if (op->has_alt_of) {
+			struct mif_ifset_path *a = find_ep(d, &op->alt_of);
+
+			if (a == NULL || a == pa)
+				return -ENOENT;
+			pa->alt_of = a->id;
+		}
+		return mif_ifset_path_set_state(d, pa->id, MIF_IFSET_ALTERNATE);
+	case MIF_IFSET_OP_PROMOTE:
+		return mif_ifset_path_promote(d, pa->id);
+	default:
+		return -EINVAL;
+	}
+}
+
+int
+mif_ifset_op_apply(void *ref, const struct mif_ifset_op *op, char *msg,
+		   size_t len)
+{
+	struct mif_ifset_ref *r = ref;
+	uint16_t nid = 0, oid = 0;
+	struct mif_ifset *d;
+	char why[64];
+	int rc;
+
+	if ((d = mif_ifset_draft(r)) == NULL) {
+		snprintf(msg, len, "no memory");
+		return -ENOMEM;
+	}
+	if (op->kind == MIF_IFSET_OP_SOFT && find_ep(d, &op->ep) != NULL)
+		oid = find_ep(d, &op->ep)->id;
+	if ((rc = op_edit(r, d, op, &nid)) != 0) {
+		mif_ifset_draft_free(d);
+		snprintf(msg, len, "spi 0x%08x: %s", r->spi, strerror(-rc));
+		return rc;
+	}
+	snprintf(why, sizeof(why), "%s%s%s", mif_ifset_op_name(op->kind),
+		 op->why != NULL ? ", " : "", op->why != NULL ? op->why : "");
+	if ((rc = mif_ifset_publish(r, d, mif_state.qsbr, why)) != 0) {
+		snprintf(msg, len, "spi 0x%08x: set refused", r->spi);
+		return rc;
+	}
+	/* Soft handover: both carry traffic now; the old path goes once
+	 * it has drained (mif_ifset_tick()). */
+	if (op->kind == MIF_IFSET_OP_SOFT)
+		mif_ifset_drain_start(r, oid, nid, op->drain_idle_us,
+				      op->drain_pkts);
+	snprintf(msg, len, "spi 0x%08x: done", r->spi);
+	return 0;
 }
 
 /* ---- counters ------------------------------------------------------- */

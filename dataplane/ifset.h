@@ -374,6 +374,18 @@ int mif_ifset_drain_start(struct mif_ifset_ref *r, uint16_t old_id,
 int mif_ifset_tick(struct mif_ifset_ref *r, struct rte_rcu_qsbr *qsbr,
 		   uint64_t now_tsc);
 
+struct mif_ifset_op;
+
+/**
+ * Apply one operation of common/ifset_ops.h to the set of @p ref (a
+ * struct mif_ifset_ref *; the signature is mif_ifset_apply_fn) and
+ * publish under mif_state.qsbr. Control thread only.
+ * @return 0, -ENOENT (no such path), -ENOSPC, -EEXIST, -EINVAL,
+ * -EALREADY or -ENOMEM, with a message in @p msg.
+ */
+int mif_ifset_op_apply(void *ref, const struct mif_ifset_op *op, char *msg,
+		       size_t len);
+
 /** Sum of path @p id's counters over all slots (0 for unknown ids). */
 void mif_ifset_path_stats(const struct mif_ifset_ref *r, uint16_t id,
 			  struct mif_ifset_pctr *out);

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/state.h"
+#include "dataplane/esp_crypto.h"
 #include "dataplane/port.h"
 #include "dataplane/worker.h"
 
@@ -26,12 +27,21 @@ mif_worker_create(unsigned int idx, unsigned int n_workers,
 	w->lcore = lcore;
 	w->fwd.cnt = &mif_counters[lcore];
 	w->fwd.txq = (uint16_t)idx;
+	/* The worker's index is its counter slot in every SA. */
+	if (mif_state.ipsec) {
+		w->fwd.esp = mif_esp_ctx_create(idx,
+				(int)rte_lcore_to_socket_id(lcore));
+		if (w->fwd.esp == NULL) {
+			rte_free(w);
+			return NULL;
+		}
+	}
 	for (p = 0; p < mif_n_ports; p++) {
 		for (q = idx; q < mif_ports[p].n_rxq; q += n_workers) {
 			if (w->n_rxq == MIF_WORKER_MAX_RXQ) {
 				MIF_LOG(dp, ERR, "worker %u: more than %u rx queues",
 					idx, MIF_WORKER_MAX_RXQ);
-				rte_free(w);
+				mif_worker_destroy(w);
 				return NULL;
 			}
 			w->rxq[w->n_rxq].port = (uint16_t)p;
@@ -45,6 +55,9 @@ mif_worker_create(unsigned int idx, unsigned int n_workers,
 void
 mif_worker_destroy(struct mif_worker *w)
 {
+	if (w == NULL)
+		return;
+	mif_esp_ctx_destroy(w->fwd.esp);
 	rte_free(w);
 }
 

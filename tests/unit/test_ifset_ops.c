@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Interface-set operations API: scope by peer and traffic selector,
+ * errors and messages, link events, hard and soft handover, applied
+ * to real interface sets through mif_ifset_op_apply(). */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+
+#include "common/ifset_ops.h"
+#include "dataplane/ifset.h"
+#include "tests/unit/check.h"
+
+static struct mif_ifset_ref *ra, *rb, *rc2;
+static struct mif_ifset_ops *ops;
+
+static struct mif_ifset_ops_ep
+oep(const char *l, const char *r)
+{
+	struct mif_ifset_ops_ep e;
+
+	memset(&e, 0, sizeof(e));
+	CHECK_EQ(mif_addr_parse(l, &e.local), 0);
+	if (r != NULL)
+		CHECK_EQ(mif_addr_parse(r, &e.remote), 0);
+	return e;
+}
+
+static struct mif_ifset_ref *
+mk(const char *name, uint32_t peer, const char *lsel)
+{
+	struct mif_ifset_ops_sa s;
+	struct mif_sa_ep e;
+	struct mif_ifset_ref *r;
+
+	memset(&e, 0, sizeof(e));
+	mif_addr_parse("192.0.2.1", &e.local);
+	mif_addr_parse("198.51.100.1", &e.remote);
+	r = mif_ifset_ref_create(peer << 8, &e, 1);
+	CHECK(r != NULL);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	s.peer = peer;
+	CHECK_EQ(mif_prefix_parse(lsel, &s.sel.local, false, false), 0);
+	CHECK_EQ(mif_prefix_parse("0.0.0.0/0", &s.sel.remote, false, false),
+		 0);
+	s.sel.proto = 0;
+	s.sa = r;
+	s.apply = mif_ifset_op_apply;
+	CHECK_EQ(mif_ifset_ops_add(ops, &s), 0);
+	CHECK_EQ(mif_ifset_ops_add(ops, &s), -EEXIST);
+	return r;
+}
+
+static bool
+has(struct mif_ifset_ref *r, const char *l, const char *rm, int state)
+{
+	struct mif_ifset_ops_ep e = oep(l, rm);
+	const struct mif_ifset *s = r->cur;
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->path[i].ep.local.v4 == e.local.v4 &&
+		    s->path[i].ep.remote.v4 == e.remote.v4 &&
+		    (state < 0 || s->path[i].state == state))
+			return true;
+	return false;
+}
+
+static int
+run(enum mif_ifset_op_kind k, uint32_t peer, const struct mif_ifset_ts *ts,
+    const char *l, const char *rm, char *msg)
+{
+	struct mif_ifset_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = k;
+	op.peer = peer;
+	op.ts = ts;
+	op.ep = oep(l, rm);
+	op.state = MIF_IFSET_ACTIVE;
+	op.weight = 1;
+	op.why = "test";
+	return mif_ifset_ops_apply(ops, &op, msg, 160);
+}
+
+static void
+test_scope(void)
+{
+	struct mif_ifset_ts ts;
+	char msg[160];
+
+	memset(&ts, 0, sizeof(ts));
+	CHECK_EQ(mif_prefix_parse("10.1.0.0/16", &ts.local, false, false), 0);
+	/* TS scoped: only SA a (10.1.0.0/24 inside 10.1.0.0/16). */
+	CHECK_EQ(run(MIF_IFSET_OP_ADD, 1, &ts, "192.0.2.2", "198.51.100.2",
+		     msg), 0);
+	CHECK_STR(msg, "add: 1 SA(s) changed");
+	CHECK(has(ra, "192.0.2.2", "198.51.100.2", MIF_IFSET_ACTIVE));
+	CHECK(!has(rb, "192.0.2.2", "198.51.100.2", -1));
+	CHECK(!has(rc2, "192.0.2.2", "198.51.100.2", -1));
+	/* Whole peer: b gets it too, a says EEXIST. */
+	CHECK_EQ(run(MIF_IFSET_OP_ADD, 1, NULL, "192.0.2.2", "198.51.100.2",
+		     msg), -EEXIST);
+	CHECK(strstr(msg, "sa a") != NULL);
+	CHECK(has(rb, "192.0.2.2", "198.51.100.2", MIF_IFSET_ACTIVE));
+	CHECK(!has(rc2, "192.0.2.2", "198.51.100.2", -1));
+	/* TS that covers no SA of the peer, unknown peer, unknown path. */
+	CHECK_EQ(mif_prefix_parse("10.9.0.0/16", &ts.local, false, false), 0);
+	CHECK_EQ(run(MIF_IFSET_OP_REMOVE, 1, &ts, "192.0.2.2",
+		     "198.51.100.2", msg), -ENOENT);
+	CHECK(strstr(msg, "no SA of peer 1") != NULL);
+	CHECK_EQ(run(MIF_IFSET_OP_REMOVE, 7, NULL, "192.0.2.2",
+		     "198.51.100.2", msg), -ENOENT);
+	CHECK_EQ(run(MIF_IFSET_OP_REMOVE, 1, NULL, "192.0.2.9",
+		     "198.51.100.2", msg), -ENOENT);
+	CHECK(strstr(msg, "path not found in 2 SA(s)") != NULL);
+	/* Protocol selector: SA selectors say any, a TCP-only TS is not
+	 * wider than "any", so it covers none. */
+	memset(&ts, 0, sizeof(ts));
+	ts.proto = 6;
+	CHECK_EQ(run(MIF_IFSET_OP_REMOVE, 1, &ts, "192.0.2.2",
+		     "198.51.100.2", msg), -ENOENT);
+	/* Remove on the whole peer. */
+	CHECK_EQ(run(MIF_IFSET_OP_REMOVE, 1, NULL, "192.0.2.2",
+		     "198.51.100.2", msg), 0);
+	CHECK(has(ra, "192.0.2.2", "198.51.100.2", MIF_IFSET_REMOVED));
+	CHECK(has(rb, "192.0.2.2", "198.51.100.2", MIF_IFSET_REMOVED));
+	/* Bad requests. */
+	CHECK_EQ(run(MIF_IFSET_OP_MAX, 1, NULL, "192.0.2.2", NULL, msg),
+		 -EINVAL);
+	CHECK_EQ(run(MIF_IFSET_OP_SOFT, 1, NULL, "192.0.2.1",
+		     "198.51.100.1", msg), -EINVAL);
+	CHECK(strstr(msg, "soft-handover") != NULL);
+}
+
+static void
+test_limit(void)
+{
+	char msg[160], l[32];
+	int i, rc = 0;
+
+	for (i = 10; i < 10 + MIF_IFSET_MAX_PATHS + 1 && rc == 0; i++) {
+		snprintf(l, sizeof(l), "192.0.2.%d", i);
+		rc = run(MIF_IFSET_OP_ADD, 2, NULL, l, "198.51.100.1", msg);
+	}
+	/* c holds the default path: MAX - 1 more fit, then no room. */
+	CHECK_EQ(i, 10 + MIF_IFSET_MAX_PATHS);
+	CHECK_EQ(rc, -ENOSPC);
+	CHECK(strstr(msg, "sa c") != NULL);
+}
+
+static void
+test_link_and_handover(void)
+{
+	struct mif_ifset_op op;
+	struct mif_addr a;
+	char msg[160];
+
+	/* a: primary 192.0.2.1, alternate 192.0.2.3. */
+	memset(&op, 0, sizeof(op));
+	op.kind = MIF_IFSET_OP_ADD;
+	op.peer = 1;
+	op.ep = oep("192.0.2.3", "198.51.100.3");
+	op.state = MIF_IFSET_ALTERNATE;
+	op.has_alt_of = true;
+	op.alt_of = oep("192.0.2.1", "198.51.100.1");
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, msg, sizeof(msg)), 0);
+	CHECK(has(ra, "192.0.2.3", "198.51.100.3", MIF_IFSET_ALTERNATE));
+	/* Link down on 192.0.2.1: every SA using it fails over. */
+	mif_addr_parse("192.0.2.1", &a);
+	CHECK_EQ(mif_ifset_ops_local_link(ops, &a, false), 3);
+	CHECK(has(ra, "192.0.2.3", "198.51.100.3", MIF_IFSET_ACTIVE));
+	CHECK(has(ra, "192.0.2.1", "198.51.100.1", MIF_IFSET_ALTERNATE));
+	CHECK_EQ(mif_ifset_ops_local_link(ops, &a, false), -EALREADY);
+	CHECK_EQ(mif_ifset_ops_local_link(ops, &a, true), 3);
+	CHECK(has(ra, "192.0.2.1", "198.51.100.1", MIF_IFSET_ACTIVE));
+	CHECK(has(ra, "192.0.2.3", "198.51.100.3", MIF_IFSET_ALTERNATE));
+	mif_addr_parse("192.0.2.99", &a);
+	CHECK_EQ(mif_ifset_ops_local_link(ops, &a, false), 0);
+
+	/* Hard handover of b's default path to 192.0.2.4. */
+	memset(&op, 0, sizeof(op));
+	op.kind = MIF_IFSET_OP_HARD;
+	op.peer = 1;
+	op.ep = oep("192.0.2.1", "198.51.100.1");
+	op.new_ep = oep("192.0.2.4", "198.51.100.4");
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, msg, sizeof(msg)), 0);
+	CHECK(has(rb, "192.0.2.1", "198.51.100.1", MIF_IFSET_REMOVED));
+	CHECK(has(rb, "192.0.2.4", "198.51.100.4", MIF_IFSET_ACTIVE));
+	CHECK_EQ(rb->cur->n_active, 1);
+
+	/* Soft handover on peer 2: both ACTIVE, then the old one goes. */
+	op.kind = MIF_IFSET_OP_SOFT;
+	op.peer = 2;
+	op.new_ep = oep("192.0.2.5", "198.51.100.5");
+	op.drain_idle_us = 1000;
+	CHECK_EQ(run(MIF_IFSET_OP_REMOVE, 2, NULL, "192.0.2.10",
+		     "198.51.100.1", msg), 0);
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, msg, sizeof(msg)), 0);
+	CHECK(has(rc2, "192.0.2.5", "198.51.100.5", MIF_IFSET_ACTIVE));
+	CHECK(has(rc2, "192.0.2.1", "198.51.100.1", MIF_IFSET_ACTIVE));
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, msg, sizeof(msg)), -EBUSY);
+	CHECK_EQ(mif_ifset_tick(rc2, NULL, rte_get_tsc_cycles() +
+				rte_get_tsc_hz()), 1);
+	CHECK(has(rc2, "192.0.2.1", "198.51.100.1", MIF_IFSET_REMOVED));
+	CHECK_EQ(mif_ifset_ops_del(ops, rc2), 0);
+	CHECK_EQ(mif_ifset_ops_del(ops, rc2), -ENOENT);
+}
+
+int
+main(void)
+{
+	char *eal[] = { "test_ifset_ops", "--no-huge", "-m", "64",
+			"--no-shconf", "--no-pci", "--no-telemetry", "-l",
+			"0", "--log-level", "*:notice" };
+
+	CHECK(rte_eal_init(RTE_DIM(eal), eal) >= 0);
+	ops = mif_ifset_ops_create(4);
+	CHECK(ops != NULL);
+	ra = mk("a", 1, "10.1.0.0/24");
+	rb = mk("b", 1, "10.2.0.0/24");
+	rc2 = mk("c", 2, "10.3.0.0/24");
+	test_scope();
+	test_limit();
+	test_link_and_handover();
+	mif_ifset_ref_destroy(ra);
+	mif_ifset_ref_destroy(rb);
+	mif_ifset_ref_destroy(rc2);
+	mif_ifset_ops_destroy(ops);
+	rte_eal_cleanup();
+	CHECK_DONE();
+}
