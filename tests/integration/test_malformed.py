@@ -13,6 +13,8 @@ oversize: a 4000-byte frame on a link whose gateway end accepts it, while
          mifgw's port has MTU 1500: dropped as bad_len, traffic goes on.
 link:    the wan link goes down for 2 s and up again: forwarding resumes,
          counters keep their values.
+busy_ctl: the control thread busy in a 60000-route reload while a ping
+         stream crosses: no echo lost.
 reload:  config reloads that fail part way (a bad route after a good one,
          a file cut in half) under a ping stream: refused whole, no loss,
          no counter reset.
@@ -324,6 +326,44 @@ def reload(t):
     out = cli(t, 'config reload')
     check('no change' in out, f'reload of the original file: no change '
           f'({out.strip()[-120:]!r})')
+
+
+@case(cli=True)
+def busy_ctl(t):
+    """The control thread busy for most of a second: a reload that brings
+    60000 routes (parse, validate, build the FIB, wait for the grace
+    period, all on the main lcore). Workers keep forwarding between
+    resolved neighbours: not one echo of the stream may be lost. No test
+    hook is needed: SIGSTOP would stop the workers too."""
+    got, _ = t.ping('lan', WAN['cl4'], count=2, interval=0.1)
+    check(got == 2, f'warm-up: {got}/2')
+    orig = open(t.cfg_path, encoding='ascii').read()
+    routes = ',\n'.join(
+        f'  {{ prefix = "10.{i // 256}.{i % 256}.0/24"; '
+        f'via = "198.51.100.2"; port = "wan"; }}' for i in range(60000))
+    with open(t.cfg_path, 'w', encoding='ascii') as f:
+        f.write(orig + 'routes = (\n' + routes + ' );\n')
+    before = t.counters()
+    s = stream(t, 'lan', WAN['cl4'], 300, interval='0.01')
+    time.sleep(0.5)
+    t0 = time.time()
+    out = cli(t, 'config reload')
+    wall = time.time() - t0
+    m = re.search(r'applied in (\d+) ms', out)
+    ms = int(m.group(1)) if m else -1
+    log(f'reload: {out.strip()[-300:]!r}')
+    log(f'figure: reload of 60000 routes: {ms} ms by the CLI, '
+        f'{wall:.2f} s round trip')
+    check(ms >= 300, f'the control thread was busy {ms} ms (>= 300)')
+    stream_result(s, 300, 'lan -> wan stream while the control thread '
+                  'was busy')
+    got, _ = t.ping('lan', '10.1.1.1', count=1, wait=1)
+    after = t.counters()
+    d = port_delta(before, after, 'wan', 'tx')
+    check(d >= 301, f'wan tx rose by {d} (stream and the new route)')
+    with open(t.cfg_path, 'w', encoding='ascii') as f:
+        f.write(orig)
+    check(t.alive(), 'mifgw still running')
 
 
 def main(argv):
