@@ -10,6 +10,7 @@
 #include "common/rd.h"
 #include "dataplane/esp_hdr.h"
 #include "dataplane/esp_inb.h"
+#include "dataplane/ifset.h"
 #include "dataplane/replay.h"
 #include "dataplane/sad.h"
 
@@ -23,6 +24,9 @@ struct meta {
 	uint32_t esp_off;		/* ESP header, from the IP header */
 	uint32_t esp_end;		/* one past the ICV */
 	uint32_t seq_lo;
+	uint8_t src[16];		/* outer source, IPv4 in the first 4 */
+	uint16_t sport;			/* UDP ports (host order) */
+	uint16_t dport;
 	uint8_t ecn;			/* outer ECN field */
 	uint32_t plen;			/* payload after the trailer */
 	uint8_t next;			/* trailer next header */
@@ -54,7 +58,7 @@ drop_sa(struct mif_esp_ctx *ctx, struct mif_esp_pkt *pk,
  * is still recognised and dropped here. On success @rd covers exactly
  * the ESP packet. @return -1, or an MIF_ESP_DROP_ reason. */
 static int
-udp_parse(struct mif_rd *rd)
+udp_parse(struct mif_rd *rd, struct meta *mt)
 {
 	static const uint8_t marker[4];
 	struct mif_esp_udp u;
@@ -62,6 +66,9 @@ udp_parse(struct mif_rd *rd)
 
 	if (mif_rd_get_bytes(rd, &u, sizeof(u)) != 0)
 		return MIF_ESP_DROP_BAD_LEN;
+	mt->udp = true;
+	mt->sport = rte_be_to_cpu_16(u.sport);
+	mt->dport = rte_be_to_cpu_16(u.dport);
 	ulen = rte_be_to_cpu_16(u.len);
 	if (ulen < sizeof(u) || ulen - sizeof(u) > rd->left)
 		return MIF_ESP_DROP_BAD_LEN;
@@ -121,6 +128,7 @@ ip_parse(struct mif_rd *rd, struct meta *mt, struct mif_sad_key *k,
 		mt->ecn = (rte_be_to_cpu_32(h6.vtc_flow) >> 20) & 3;
 		k->family = AF_INET6;
 		memcpy(k->dst, h6.dst_addr, 16);
+		memcpy(mt->src, h6.src_addr, 16);
 		return -1;
 	}
 	if (mif_rd_get_bytes(rd, &h4, sizeof(h4)) != 0 ||
@@ -143,6 +151,7 @@ ip_parse(struct mif_rd *rd, struct meta *mt, struct mif_sad_key *k,
 	mt->ecn = h4.type_of_service & 3;
 	k->family = AF_INET;
 	memcpy(k->dst, &h4.dst_addr, 4);
+	memcpy(mt->src, &h4.src_addr, 4);
 	return -1;
 }
 
@@ -161,6 +170,8 @@ outer_parse(struct rte_mbuf *m, struct meta *mt, struct mif_sad_key *k)
 	if (m->nb_segs != 1)
 		return MIF_ESP_DROP_NONLINEAR;
 	memset(k, 0, sizeof(*k));
+	mt->udp = false;
+	mt->sport = mt->dport = 0;
 	mif_rd_init(&rd, p, rte_pktmbuf_data_len(m));
 	if ((rc = ip_parse(&rd, mt, k, &proto)) >= 0)
 		return rc;
@@ -169,7 +180,7 @@ outer_parse(struct rte_mbuf *m, struct meta *mt, struct mif_sad_key *k)
 				 (rd.p - p) - rd.left);
 	mt->udp = proto == IPPROTO_UDP;
 	if (mt->udp) {
-		if ((rc = udp_parse(&rd)) >= 0)
+		if ((rc = udp_parse(&rd, mt)) >= 0)
 			return rc;
 	} else if (proto != MIF_IPPROTO_ESP) {
 		return MIF_ESP_DROP_NOT_ESP;
@@ -598,6 +609,15 @@ inb_round(struct mif_esp_ctx *ctx, const struct mif_sad *sad,
 		}
 		pk->sa = found[i];
 		RTE_ASSERT(ctx->slot < pk->sa->n_slots);
+		/* Issue 4: after the SPI, the outer addresses (and ports)
+		 * must be an ACTIVE or PENDING path of the SA. */
+		if (unlikely(!mif_ifset_inb_check(pk->sa->ifs, ctx->slot,
+						  keys[i].family, mt[i].src,
+						  keys[i].dst, mt[i].udp,
+						  mt[i].sport, mt[i].dport))) {
+			drop_sa(ctx, pk, MIF_SA_DROP_PATH);
+			continue;
+		}
 		check_prepare(ctx, mb[i], pk, &mt[i], now);
 	}
 	crypto_run(ctx, mb, mt, n);

@@ -10,6 +10,7 @@
 #include "common/rd.h"
 #include "dataplane/esp_hdr.h"
 #include "dataplane/esp_outb.h"
+#include "dataplane/ifset.h"
 
 #define OUTER_TTL	64
 #define ECN_MASK	0x03
@@ -121,24 +122,25 @@ inner_parse(struct rte_mbuf *m, struct inner *in)
 }
 
 static uint16_t
-outer_hlen(const struct mif_sa *sa)
+outer_hlen(const struct mif_ifset_path *pa)
 {
-	return sa->ep.local.family == AF_INET ? sizeof(struct rte_ipv4_hdr) :
+	return pa->ep.local.family == AF_INET ? sizeof(struct rte_ipv4_hdr) :
 		sizeof(struct rte_ipv6_hdr);
 }
 
 /* From the SA's prebuilt header: only TOS, length, ID, DF and the
  * checksum are written per packet. */
 static void
-outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *o,
-	 const struct inner *in, uint32_t tot)
+outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
+	 const struct mif_ifset_path *pa, uint8_t *o, const struct inner *in,
+	 uint32_t tot)
 {
 	uint16_t w[4], ck;
 	uint32_t sum;
 	bool df;
 
 	df = sa->df == MIF_SA_DF_SET || (sa->df == MIF_SA_DF_COPY && in->df);
-	memcpy(o, sa->outer4, sizeof(sa->outer4));
+	memcpy(o, pa->outer4, sizeof(pa->outer4));
 	/* RFC 6040 4.1 normal mode: the outer ECN field copies the inner
 	 * one; DSCP is copied as RFC 4301 5.1.2.1 allows. */
 	o[1] = in->tos;
@@ -149,7 +151,7 @@ outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *o,
 	memcpy(&w[0], o, 2);
 	/* RFC 1071: the sum is byte-order independent, so the words are
 	 * added as they lie in memory. */
-	sum = sa->outer4_sum + w[0] + w[1] + w[2] + w[3];
+	sum = pa->outer4_sum + w[0] + w[1] + w[2] + w[3];
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	ck = (uint16_t)~sum;
@@ -157,7 +159,7 @@ outer_v4(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *o,
 }
 
 static void
-outer_v6(const struct mif_sa *sa, uint8_t *o, const struct inner *in,
+outer_v6(const struct mif_ifset_path *pa, uint8_t *o, const struct inner *in,
 	 uint32_t tot, uint8_t proto)
 {
 	struct rte_ipv6_hdr h;
@@ -168,18 +170,18 @@ outer_v6(const struct mif_sa *sa, uint8_t *o, const struct inner *in,
 	h.payload_len = rte_cpu_to_be_16(tot - sizeof(h));
 	h.proto = proto;
 	h.hop_limits = OUTER_TTL;
-	memcpy(h.src_addr, sa->ep.local.v6, 16);
-	memcpy(h.dst_addr, sa->ep.remote.v6, 16);
+	memcpy(h.src_addr, pa->ep.local.v6, 16);
+	memcpy(h.dst_addr, pa->ep.remote.v6, 16);
 	memcpy(o, &h, sizeof(h));
 }
 
 static void
-udp_write(const struct mif_sa *sa, uint8_t *u, uint32_t len)
+udp_write(const struct mif_ifset_path *pa, uint8_t *u, uint32_t len)
 {
 	struct mif_esp_udp h;
 
-	h.sport = rte_cpu_to_be_16(sa->ep.sport);
-	h.dport = rte_cpu_to_be_16(sa->ep.dport);
+	h.sport = rte_cpu_to_be_16(pa->ep.sport);
+	h.dport = rte_cpu_to_be_16(pa->ep.dport);
 	h.len = rte_cpu_to_be_16(len);
 	/* RFC 3948 2.1: zero over IPv4. Over IPv6 it is filled after
 	 * encryption, when the bytes it covers are final. */
@@ -214,13 +216,15 @@ transport_fix(uint8_t *ip, const struct inner *in, uint32_t tot,
 }
 
 static uint8_t
-outer_family(const struct mif_sa *sa, const struct inner *in)
+outer_family(const struct mif_sa *sa, const struct mif_ifset_path *pa,
+	     const struct inner *in)
 {
-	return sa->mode == MIF_SA_MODE_TUNNEL ? sa->ep.local.family : in->family;
+	return sa->mode == MIF_SA_MODE_TUNNEL ? pa->ep.local.family : in->family;
 }
 
 /* Sizes of one encapsulation, computed before anything is written. */
 struct geom {
+	const struct mif_ifset_path *pa;	/* outer addresses, ports (in) */
 	uint16_t l3;		/* outer (tunnel) or kept (transport) header */
 	uint16_t udp;
 	uint16_t add;		/* bytes prepended */
@@ -235,9 +239,9 @@ geom_of(const struct mif_sa *sa, const struct inner *in, struct geom *g)
 {
 	uint32_t a = sa->align;
 
-	g->udp = sa->ep.udp_encap ? sizeof(struct mif_esp_udp) : 0;
+	g->udp = g->pa->ep.udp_encap ? sizeof(struct mif_esp_udp) : 0;
 	if (sa->mode == MIF_SA_MODE_TUNNEL) {
-		g->l3 = outer_hlen(sa);
+		g->l3 = outer_hlen(g->pa);
 		g->pl = in->len;
 		g->add = g->l3 + g->udp + sizeof(struct mif_esp_hdr) +
 			 sa->iv_len;
@@ -253,7 +257,7 @@ geom_of(const struct mif_sa *sa, const struct inner *in, struct geom *g)
 	g->tot = (sa->mode == MIF_SA_MODE_TRANSPORT ? g->l3 : 0) + g->add +
 		 g->pl + g->tail;
 	/* IPv4 counts the header in its length field, IPv6 does not. */
-	if (g->tot - (outer_family(sa, in) == AF_INET6 ? 40u : 0u) > UINT16_MAX)
+	if (g->tot - (outer_family(sa, g->pa, in) == AF_INET6 ? 40u : 0u) > UINT16_MAX)
 		return -EMSGSIZE;
 	return 0;
 }
@@ -304,13 +308,13 @@ write_frame(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 	if (sa->mode == MIF_SA_MODE_TRANSPORT) {
 		memmove(p, p + g->add, g->l3);
 		transport_fix(p, in, g->tot, proto);
-	} else if (sa->ep.local.family == AF_INET) {
-		outer_v4(ctx, sa, p, in, g->tot);
+	} else if (g->pa->ep.local.family == AF_INET) {
+		outer_v4(ctx, sa, g->pa, p, in, g->tot);
 	} else {
-		outer_v6(sa, p, in, g->tot, proto);
+		outer_v6(g->pa, p, in, g->tot, proto);
 	}
 	if (g->udp)
-		udp_write(sa, p + g->l3, g->tot - g->l3);
+		udp_write(g->pa, p + g->l3, g->tot - g->l3);
 
 	eh.spi = rte_cpu_to_be_32(sa->spi);
 	eh.seq = rte_cpu_to_be_32((uint32_t)pk->seq);
@@ -360,7 +364,8 @@ write_iv(struct mif_esp_ctx *ctx, const struct mif_sa *sa, uint8_t *p,
 
 /* Build one packet up to the point where only crypto is missing. */
 static int
-prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
+prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa,
+	const struct mif_ifset_path *pa, struct rte_mbuf *m,
 	struct mif_esp_pkt *pk, const uint8_t *iv_in)
 {
 	struct inner in;
@@ -368,6 +373,7 @@ prepare(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
 	uint8_t *p;
 	int rc;
 
+	g.pa = pa;
 	if ((rc = prepare_check(ctx, sa, m, pk, &in, &g)) != 0)
 		return rc;
 	pk->len = in.len;
@@ -467,10 +473,39 @@ compact(struct mif_esp_ctx *ctx, struct rte_mbuf *mb[], uint16_t n)
 	return k;
 }
 
+/* The path of one packet: by flow for tunnels; in transport mode the
+ * packet's own addresses must be an ACTIVE path's (NULL: drop). */
+static const struct mif_ifset_path *
+path_of(const struct mif_ifset *set, const struct mif_sa *sa,
+	const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+
+	if (sa->mode == MIF_SA_MODE_TUNNEL)
+		return mif_ifset_outb_choose(set, set->policy ==
+					     MIF_IFSET_POL_PRIMARY ? 0 :
+					     mif_ifset_flow_hash(p, len));
+	/* XXX(#4): transport-mode SAs may be configured with endpoints
+	 * that are not the packets' addresses; outbound, the addresses
+	 * are therefore not checked yet (the primary path counts). */
+	if (!set->wildcard && set->primary != MIF_IFSET_NONE)
+		return &set->path[set->primary];
+	if (len >= sizeof(struct rte_ipv6_hdr) && (p[0] >> 4) == 6)
+		return mif_ifset_outb_transport(set, AF_INET6, p + 8, p + 24,
+						sa->ep.udp_encap);
+	if (len >= sizeof(struct rte_ipv4_hdr) && (p[0] >> 4) == 4)
+		return mif_ifset_outb_transport(set, AF_INET, p + 12, p + 16,
+						sa->ep.udp_encap);
+	return NULL;
+}
+
 static uint16_t
 outb_round(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
 	   uint16_t n, const uint8_t (*iv)[16])
 {
+	const struct mif_ifset *set = mif_ifset_load(sa->ifs);
+	const struct mif_ifset_path *pa[MIF_ESP_BURST];
 	struct mif_esp_pkt *pk;
 	uint64_t first = 0, bytes = 0, now = rte_get_tsc_cycles();
 	uint16_t i, got, good = 0;
@@ -498,7 +533,14 @@ outb_round(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
 			continue;
 		}
 		pk->seq = first + i;
-		prepare(ctx, sa, mb[i], pk, iv ? iv[i] : NULL);
+		/* Paths share the SA's one sequence space (issue 4). */
+		pa[i] = path_of(set, sa, mb[i]);
+		if (unlikely(pa[i] == NULL)) {
+			mif_ifset_count_no_path(sa->ifs, ctx->slot);
+			drop_sa(ctx, pk, sa, MIF_SA_DROP_PATH);
+			continue;
+		}
+		prepare(ctx, sa, pa[i], mb[i], pk, iv ? iv[i] : NULL);
 	}
 	crypto_run(ctx, sa, mb, n);
 
@@ -510,10 +552,11 @@ outb_round(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *mb[],
 			drop_ctx(ctx, pk, MIF_ESP_DROP_CRYPTO);
 			continue;
 		}
-		if (pk->udp_len && sa->ep.local.family == AF_INET6)
+		if (pk->udp_len && pa[i]->ep.local.family == AF_INET6)
 			udp6_cksum(mb[i], pk->l3_len);
 		bytes += pk->len;
 		good++;
+		mif_ifset_count_tx(sa->ifs, ctx->slot, pa[i], pk->len);
 	}
 	sa->ctr[ctx->slot].packets += good;
 	sa->ctr[ctx->slot].bytes += bytes;
@@ -571,17 +614,21 @@ mif_esp_keepalive_build(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 			struct rte_mbuf *m)
 {
 	struct inner in = { .family = AF_INET, .df = false, .tos = 0 };
-	uint16_t l3 = outer_hlen(sa);
+	const struct mif_ifset *set = mif_ifset_load(sa->ifs);
+	const struct mif_ifset_path *pa = set->primary == MIF_IFSET_NONE ?
+		NULL : &set->path[set->primary];
+	uint16_t l3 = sizeof(struct rte_ipv4_hdr);
 	uint32_t tot = l3 + sizeof(struct mif_esp_udp) + 1;
 	uint8_t *p;
 
-	if (!sa->ep.udp_encap || sa->ep.local.family != AF_INET)
+	/* On the primary ACTIVE path: the one a NAT binding matters most. */
+	if (pa == NULL || !pa->ep.udp_encap || pa->ep.local.family != AF_INET)
 		return -EINVAL;
 	p = (uint8_t *)rte_pktmbuf_append(m, tot);
 	if (p == NULL)
 		return -ENOSPC;
-	outer_v4(ctx, sa, p, &in, tot);
-	udp_write(sa, p + l3, tot - l3);
+	outer_v4(ctx, sa, pa, p, &in, tot);
+	udp_write(pa, p + l3, tot - l3);
 	p[tot - 1] = MIF_ESP_KEEPALIVE;
 	m->l2_len = 0;
 	m->l3_len = l3;
