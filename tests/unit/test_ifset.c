@@ -473,6 +473,93 @@ test_soft_drain(void)
 	mif_ifset_ref_destroy(r);
 }
 
+/* Reordering the flow spread causes at the receiver, to size the
+ * default replay window: one SA, 64 flows hashed over two ACTIVE paths
+ * whose one-way delays are @d1 and @d2 ms plus up to @jit ms of uniform
+ * jitter, @pps packets per second, sequence numbers in sending order.
+ * A packet's depth is how far below the highest number seen so far it
+ * arrives; beyond the window it would be dropped as a replay. */
+struct arrival {
+	double t;
+	uint32_t seq;
+};
+
+static int
+by_time(const void *a, const void *b)
+{
+	double x = ((const struct arrival *)a)->t;
+	double y = ((const struct arrival *)b)->t;
+
+	return x < y ? -1 : x > y;
+}
+
+#define N_REORDER 100000
+
+static uint32_t
+reorder_depth(const struct mif_ifset *s, double pps, double d1, double d2,
+	      double jit)
+{
+	static struct arrival at[N_REORDER];
+	uint32_t i, top = 0, depth = 0, seed = 12345;
+	const struct mif_ifset_path *pa;
+	uint8_t pkt[28];
+	double d;
+
+	for (i = 0; i < N_REORDER; i++) {
+		flow(pkt, (i * 7) % 64);
+		pa = mif_ifset_outb_choose(s, mif_ifset_flow_hash(pkt, 28));
+		CHECK(pa != NULL);
+		seed = seed * 1103515245 + 12345;
+		d = (pa->id == 1 ? d1 : d2) + jit * (seed >> 16) / 65536.0;
+		at[i].t = i / pps + d / 1000;
+		at[i].seq = i + 1;
+	}
+	qsort(at, N_REORDER, sizeof(at[0]), by_time);
+	for (i = 0; i < N_REORDER; i++) {
+		if (at[i].seq > top)
+			top = at[i].seq;
+		else if (top - at[i].seq > depth)
+			depth = top - at[i].seq;
+	}
+	return depth;
+}
+
+static void
+test_reorder(void)
+{
+	static const struct {
+		double pps, d1, d2, jit;
+	} sc[] = {
+		{ 12500, 5, 5, 2 },	/* two similar WLAN paths */
+		{ 12500, 5, 25, 5 },	/* WLAN + LTE, 100 Mb/s of 1 kB */
+		{ 12500, 5, 60, 10 },	/* WLAN + a slow LTE */
+		{ 50000, 5, 25, 5 },	/* 400 Mb/s of 1 kB */
+	};
+	struct mif_sa_ep e = ep4("10.0.0.1", "10.9.0.1", false);
+	struct mif_ifset_ref *r = mif_ifset_ref_create(0x107, &e, 1);
+	struct mif_ifset *d;
+	uint32_t depth;
+	unsigned int i;
+
+	CHECK(r != NULL);
+	d = mif_ifset_draft(r);
+	add(r, d, "10.0.1.1", "10.9.1.1", MIF_IFSET_ACTIVE, 0, 0);
+	CHECK_EQ(mif_ifset_publish(r, d, NULL, "test"), 0);
+	for (i = 0; i < RTE_DIM(sc); i++) {
+		depth = reorder_depth(r->cur, sc[i].pps, sc[i].d1, sc[i].d2,
+				      sc[i].jit);
+		printf("reorder: %.0f pps, paths %.0f/%.0f ms +%.0f ms "
+		       "jitter: depth %u\n", sc[i].pps, sc[i].d1, sc[i].d2,
+		       sc[i].jit, depth);
+		/* Depth follows rate x delay difference (plus jitter). */
+		CHECK(depth <= (sc[i].d2 - sc[i].d1 + sc[i].jit) *
+		      sc[i].pps / 1000 + 1);
+		if (i < 3)
+			CHECK(depth < MIF_IFSET_REPLAY_WIN_DEFAULT);
+	}
+	mif_ifset_ref_destroy(r);
+}
+
 /* ---- stress: publications against readers under QSBR ----------------- */
 
 #define N_READERS 2
@@ -579,6 +666,16 @@ test_stress(double secs)
 			n++;
 		t1 = rte_get_tsc_cycles();
 	} while (t1 - t0 < secs * hz);
+	/* Grace period with the readers still running. */
+	for (i = 0, t1 = 0; i < 200; i++) {
+		uint64_t tok = rte_rcu_qsbr_start(qv), s0 = rte_get_tsc_cycles();
+
+		while (rte_rcu_qsbr_check(qv, tok, false) != 1)
+			;
+		t1 += rte_get_tsc_cycles() - s0;
+	}
+	printf("grace period: %.1f us mean over 200 (%u readers)\n",
+	       t1 * 1e6 / hz / 200, N_READERS);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < N_READERS; i++) {
 		pthread_join(th[i], NULL);
@@ -613,6 +710,7 @@ main(int argc, char **argv)
 	test_spread();
 	test_transport_and_counters();
 	test_soft_drain();
+	test_reorder();
 	test_stress(secs);
 	rte_eal_cleanup();
 	CHECK_DONE();
