@@ -12,6 +12,7 @@
 #include "common/state.h"
 #include "control/arp.h"
 #include "control/cli.h"
+#include "control/cli_gw.h"
 #include "control/ctl.h"
 #include "control/icmp.h"
 #include "control/resolve.h"
@@ -214,6 +215,7 @@ mif_ctl_poll(void)
 		mif_resolve_timer(now);
 		mif_telemetry_link_check(now);
 		mif_ctl_sa_events_poll();
+		mif_cli_paths_tick(now);
 		next_tick = now + mif_ctl.hz / CTL_TIMER_HZ;
 	}
 	if (mif_ctl.dump_requested) {

@@ -303,7 +303,8 @@ cli_start(void)
 	asked = c->has_address || c->port != 0 || c->password[0] != '\0' ||
 		c->sessions != 0 || c->has_idle_timeout || c->auth_delay_ms != 0;
 	cc.ctx = &cli_gw;
-	if ((rc = mif_cli_cmds_gw_register()) != 0 && rc != -EEXIST)
+	if (((rc = mif_cli_cmds_gw_register()) != 0 && rc != -EEXIST) ||
+	    ((rc = mif_cli_cmds_ipsec_register()) != 0 && rc != -EEXIST))
 		return rc;
 	mif_ctl.cli = mif_cli_create(&cc);
 	explicit_bzero(cc.password, sizeof(cc.password));
