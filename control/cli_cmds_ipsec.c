@@ -529,7 +529,184 @@ cmd_paths(struct mif_cli_exec *x)
 	return done == n ? 0 : -EINVAL;
 }
 
+/* ---- policies at run time --------------------------------------- */
+
+/*
+ * The running configuration's policy list is the source of both SPDs:
+ * a change edits the list, builds the SPD of that direction from it and
+ * publishes it (the old one is freed after a grace period). Nothing is
+ * written back to the file, so a later `config reload` of an unchanged
+ * file sees different policies and refuses.
+ */
+static int
+spd_rebuild(struct mif_cli_exec *x, struct mif_cfg *cfg,
+	    enum mif_cfg_policy_dir dir)
+{
+	enum mif_spd_dir sd = dir == MIF_CFG_POLICY_OUT ? MIF_SPD_DIR_OUT :
+		MIF_SPD_DIR_IN;
+	struct mif_spd *spd;
+	int rc;
+
+	rc = mif_spd_cfg_build(cfg, sd, mif_sa_tab_resolve, mif_state.sas,
+			       SOCKET_ID_ANY, &spd);
+	if (rc != 0) {
+		mif_cli_printf(x->out, "%% cannot build the SPD: %s\n",
+			       strerror(-rc));
+		return rc;
+	}
+	if ((rc = mif_spd_publish(&mif_state.spd[sd], spd,
+				  mif_state.qsbr)) != 0) {
+		mif_spd_destroy(spd);
+		return rc;
+	}
+	mif_cli_printf(x->out, "spd %s: %u rules published\n",
+		       sd == MIF_SPD_DIR_OUT ? "out" : "in",
+		       mif_spd_rule_count(spd));
+	return 0;
+}
+
+static struct mif_cfg *
+policy_cfg(struct mif_cli_exec *x)
+{
+	struct mif_cli_gw *gw = x->ctx;
+
+	if (gw == NULL || gw->cfg == NULL || !mif_state.ipsec ||
+	    mif_state.sas == NULL) {
+		mif_cli_printf(x->out, "%% no SPD in this gateway: it was started without \"sas\" and \"policies\"\n");
+		return NULL;
+	}
+	return gw->cfg;
+}
+
+/* "policy add {in|out} SRC DST {bypass|discard|protect} [SA]" */
+static int
+cmd_policy_add(struct mif_cli_exec *x)
+{
+	struct mif_cfg *cfg = policy_cfg(x);
+	struct mif_cfg_policy p, *np;
+	uint32_t id;
+	int rc;
+
+	if (cfg == NULL)
+		return -ENODEV;
+	memset(&p, 0, sizeof(p));
+	p.dir = strcmp(x->argv[2].str, "out") == 0 ? MIF_CFG_POLICY_OUT :
+		MIF_CFG_POLICY_IN;
+	p.src = x->argv[3].prefix;
+	p.dst = x->argv[4].prefix;
+	p.proto = MIF_CFG_PROTO_ANY;
+	p.sport_hi = p.dport_hi = 65535;
+	p.action = x->argv[5].str[0] == 'b' ? MIF_CFG_POLICY_BYPASS :
+		x->argv[5].str[0] == 'd' ? MIF_CFG_POLICY_DISCARD :
+		MIF_CFG_POLICY_PROTECT;
+	if (p.src.addr.family != p.dst.addr.family) {
+		mif_cli_printf(x->out, "%% src and dst must be of one family\n");
+		return -EINVAL;
+	}
+	if (p.action == MIF_CFG_POLICY_PROTECT) {
+		if (x->argc < 7 ||
+		    mif_sa_tab_resolve(mif_state.sas, x->argv[6].str, &id) != 0) {
+			mif_cli_printf(x->out, "%% protect needs a configured SA name (show sa)\n");
+			return -ENOENT;
+		}
+		snprintf(p.sa, sizeof(p.sa), "%s", x->argv[6].str);
+	}
+	np = realloc(cfg->policies, (cfg->n_policies + 1) * sizeof(*np));
+	if (np == NULL)
+		return -ENOMEM;
+	cfg->policies = np;
+	np[cfg->n_policies++] = p;
+	if ((rc = spd_rebuild(x, cfg, p.dir)) != 0) {
+		cfg->n_policies--;
+		return rc;
+	}
+	MIF_LOG(cli, NOTICE, "policy %s added from the CLI (%u policies)",
+		x->argv[2].str, cfg->n_policies);
+	return 0;
+}
+
+/* "policy del {in|out} N": the N-th policy of that direction, counted
+ * from 1 in configuration order (show policies). */
+static int
+cmd_policy_del(struct mif_cli_exec *x)
+{
+	struct mif_cfg *cfg = policy_cfg(x);
+	enum mif_cfg_policy_dir dir;
+	struct mif_cfg_policy old;
+	unsigned int i, k = 0;
+	int rc;
+
+	if (cfg == NULL)
+		return -ENODEV;
+	dir = strcmp(x->argv[2].str, "out") == 0 ? MIF_CFG_POLICY_OUT :
+		MIF_CFG_POLICY_IN;
+	for (i = 0; i < cfg->n_policies; i++)
+		if (cfg->policies[i].dir == dir && ++k == x->argv[3].u)
+			break;
+	if (i == cfg->n_policies) {
+		mif_cli_printf(x->out, "%% no %s policy %" PRIu64 " (%u of that direction)\n",
+			       x->argv[2].str, x->argv[3].u, k);
+		return -ENOENT;
+	}
+	old = cfg->policies[i];
+	memmove(&cfg->policies[i], &cfg->policies[i + 1],
+		(cfg->n_policies - i - 1) * sizeof(old));
+	cfg->n_policies--;
+	if ((rc = spd_rebuild(x, cfg, dir)) != 0) {
+		memmove(&cfg->policies[i + 1], &cfg->policies[i],
+			(cfg->n_policies - i) * sizeof(old));
+		cfg->policies[i] = old;
+		cfg->n_policies++;
+		return rc;
+	}
+	MIF_LOG(cli, NOTICE, "policy %s %" PRIu64 " deleted from the CLI",
+		x->argv[2].str, x->argv[3].u);
+	return 0;
+}
+
+static int
+cmd_show_policies(struct mif_cli_exec *x)
+{
+	static const char *const hdr[] = { "dir", ">n", "src", "dst",
+		">prio", "action", "sa" };
+	static const char *const act[] = { "discard", "bypass", "protect" };
+	struct mif_cfg *cfg = policy_cfg(x);
+	char n[16], pr[16], a[2][MIF_PREFIX_STRLEN];
+	unsigned int i, k[2] = { 0, 0 };
+	struct mif_cli_table t;
+
+	if (cfg == NULL)
+		return -ENODEV;
+	mif_cli_table_init(&t, RTE_DIM(hdr), hdr);
+	for (i = 0; i < cfg->n_policies && !mif_cli_out_full(x->out); i++) {
+		const struct mif_cfg_policy *p = &cfg->policies[i];
+
+		snprintf(n, sizeof(n), "%u", ++k[p->dir]);
+		snprintf(pr, sizeof(pr), "%u", p->priority);
+		mif_cli_table_row(&t, (const char *const[]){
+			p->dir == MIF_CFG_POLICY_OUT ? "out" : "in", n,
+			mif_prefix_fmt(&p->src, a[0], sizeof(a[0])),
+			mif_prefix_fmt(&p->dst, a[1], sizeof(a[1])), pr,
+			p->action < RTE_DIM(act) ? act[p->action] : "?",
+			p->action == MIF_CFG_POLICY_PROTECT ? p->sa : NULL });
+	}
+	mif_cli_table_print(&t, x->out);
+	return 0;
+}
+
 static const struct mif_cli_cmd ipsec_cmds[] = {
+	{ "show policies", { NULL, "Policies as configured, numbered per direction" },
+	  cmd_show_policies, NULL },
+	{ "policy add {in|out} <src:prefix> <dst:prefix> {bypass|discard}",
+	  { "Security policies", "Add one (any protocol and port)",
+	    "Direction", "Source prefix", "Destination prefix",
+	    "Action" }, cmd_policy_add, NULL },
+	{ "policy add {in|out} <src:prefix> <dst:prefix> protect <sa:word>",
+	  { NULL, NULL, NULL, NULL, NULL, NULL, "Name of a configured SA" },
+	  cmd_policy_add, NULL },
+	{ "policy del {in|out} <n:uint:1-1048576>",
+	  { NULL, "Delete one", "Direction", "Number (show policies)" },
+	  cmd_policy_del, NULL },
 	{ "show sa", { NULL, "Security associations (never keys)" },
 	  cmd_show_sa, NULL },
 	{ "show sa exact", { NULL, NULL, "Exact numbers, not 1.2M" },

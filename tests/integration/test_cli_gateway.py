@@ -503,9 +503,65 @@ def test_ipsec(topo, t):
     out = cmd('paths promote nosuch 1')
     check('ipsec: an unknown SA is a clear error',
           "% no SA named or protecting 'nosuch'" in out, out)
+
+    # Soft handover: the old path stays ACTIVE until it has been quiet
+    # for 1 s (no inbound on it here), then the timer removes it.
+    out = cmd('paths add to_wan 198.51.100.1 198.51.100.2')
+    out += cmd('paths add to_wan 198.51.100.1 198.51.100.4 alternate')
+    out += cmd('paths handover to_wan 3 4 soft')
+    pr = path_rows(cmd('show paths'), 'to_wan')
+    check('ipsec: soft handover: both paths ACTIVE while the old drains',
+          pr.get('3', [''])[1] == 'active' and
+          pr.get('4', [''])[1] == 'active', out + str(pr))
+    time.sleep(2.5)
+    pr = path_rows(cmd('show paths'), 'to_wan')
+    check('ipsec: soft handover: the drained path is REMOVED by the timer',
+          pr.get('3', [''])[1] == 'removed' and
+          pr.get('4', [''])[1] == 'active', str(pr))
+    test_policies(topo, t, cmd)
     text = ''.join(seen) + (t.cmd('show log 512', 10) or '')
     check('ipsec: no key or salt appears in any output',
           not any(k in text.lower() for k in KEYS), '')
+
+
+def test_policies(topo, t, cmd):
+    """Policies changed at run time: each change is a new SPD, and the
+    traffic follows it."""
+    out = cmd('show policies')
+    check('ipsec: show policies numbers them per direction',
+          re.search(r'out\s+1\s+192\.0\.2\.0/24\s+198\.51\.100\.0/24\s+0'
+                    r'\s+protect\s+to_wan', out) is not None, out)
+    rows, _ = sa_rows(t)
+    p0 = int(rows['to_wan'][6])
+    out = cmd('policy del out 1')
+    n, _ = topo.ping('lan', '198.51.100.2', count=3, interval=0.05, wait=1)
+    rows, _ = sa_rows(t)
+    check('ipsec: policy del out 1: SPD rebuilt, traffic discarded, not '
+          'tunnelled', 'spd out: 0 rules published' in out and n == 0 and
+          int(rows['to_wan'][6]) == p0, out)
+    out = cmd('policy del in 1')
+    out += cmd('policy add out 192.0.2.0/24 198.51.100.0/24 bypass')
+    out += cmd('policy add in 198.51.100.0/24 192.0.2.0/24 bypass')
+    n, pout = topo.ping('lan', '198.51.100.2', count=3, interval=0.05)
+    check('ipsec: bypass policies added both ways: pings cross in clear',
+          'spd out: 1 rules published' in out and
+          'spd in: 1 rules published' in out and n == 3, out + pout)
+    out = cmd('show spd')
+    check('ipsec: show spd shows the new rules',
+          '198.51.100.0/24 -> 192.0.2.0/24 proto any sport 0-65535 dport '
+          '0-65535 bypass' in out, out)
+    out = cmd('policy add out 192.0.2.0/24 198.51.100.0/24 protect nosuch')
+    check('ipsec: protect with an unknown SA is refused',
+          '% protect needs a configured SA name' in out, out)
+    out = cmd('policy del out 1') + cmd(
+        'policy add out 192.0.2.0/24 198.51.100.0/24 protect to_wan')
+    topo.ping('lan', '198.51.100.2', count=4, interval=0.05, wait=1)
+    rows, _ = sa_rows(t)
+    check('ipsec: protect policy added back: the SA carries the pings again',
+          int(rows['to_wan'][6]) == p0 + 4, out + str(rows))
+    out = cmd('config reload')
+    check('ipsec: config reload refuses while policies differ from the file',
+          '% reload refused: policies: changed' in out, out)
 
 
 def main_ipsec():
