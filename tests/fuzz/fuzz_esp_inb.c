@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -87,13 +88,16 @@ sa_make(uint32_t spi, enum mif_sa_cipher c, enum mif_sa_mode mode)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static char prefix[32];
 	char *eal[] = { "fuzz_esp_inb", "--no-huge", "-m", "128",
 			"--no-shconf", "--no-pci", "--no-telemetry", "-l", "0",
-			"--log-level", "*:crit", "--file-prefix", "fuzz_esp" };
+			"--log-level", "*:crit", "--file-prefix", prefix };
 	struct rte_rcu_qsbr *q;
 
 	(void)argc;
 	(void)argv;
+	/* Parallel fuzzing jobs must not share a runtime directory. */
+	snprintf(prefix, sizeof(prefix), "fuzz_esp_%d", (int)getpid());
 	if (rte_eal_init(RTE_DIM(eal), eal) < 0)
 		abort();
 	pool = rte_pktmbuf_pool_create("fz", 63, 0, 0, 4096, SOCKET_ID_ANY);
