@@ -4,17 +4,23 @@
 sent from a client namespace straight onto its veth (packet socket).
 
 usage: badframes.py --iface IF --dst-mac MAC --src4 A --src6 A
-                    --gw4 A --gw6 A --peer4 A --peer6 A --count N KIND...
+                    --gw4 A --gw6 A --peer4 A --peer6 A --count N
+                    [--spi SPI --auth-key HEX] KIND...
        badframes.py --list
 
+With --spi, the ESP kinds are added: they address the inbound SA of that
+SPI (NULL cipher, HMAC-SHA-256-128 with --auth-key).
 Prints one JSON line: {"sent": {kind: n}, "refused": {kind: "error"}}.
 A frame the kernel will not send (shorter than an Ethernet header) is
 reported under "refused" with the error, never silently skipped.
 """
 
 import argparse
+import hashlib
+import hmac
 import json
 import socket
+import struct
 import sys
 
 from scapy.all import (ESP, IP, UDP, Ether, ICMP, IPOption_NOP, IPv6,
@@ -46,6 +52,41 @@ def with_ip4_field(frame, off, value):
 def ike_trunc(a, gw):
     # 10 bytes of a 28-byte IKE header: the SPIs do not even fit.
     return raw(ip4(a, gw) / UDP(sport=500, dport=500) / Raw(b'\x11' * 10))
+
+
+def esp_null(a, dst, spi, seq, body, pad_len, nh=4, good_icv=True):
+    """ESP with the NULL cipher and HMAC-SHA-256-128 (RFC 4303 2, RFC 4868)
+    built by hand, so that the trailer can lie: @pad_len is written as
+    is, whatever padding really precedes it."""
+    esp = (struct.pack('!II', spi, seq) + body + bytes([pad_len, nh]))
+    icv = hmac.new(bytes.fromhex(a.auth_key), esp, hashlib.sha256).digest()
+    if not good_icv:
+        icv = bytes(b ^ 0xff for b in icv)
+    return raw(ip4(a, dst, proto=50) / Raw(esp + icv[:16]))
+
+
+def esp_frames(a):
+    """ESP-level cases against the SA of --spi (NULL + HMAC-SHA-256), two
+    frames each: send them with --count 1."""
+    # 28 bytes of inner packet, 2 of padding (RFC 4303 2.4: 1, 2, ...)
+    # and the 2-byte trailer: 32, a multiple of 4 as 2.4 requires.
+    inner = raw(IP(src='10.9.0.1', dst='10.9.0.2') / ICMP()) + b'\x01\x02'
+    def two(seq, **kw):
+        # Two sequence numbers, so that the second is no replay.
+        return [esp_null(a, a.gw4, a.spi, q, inner, **kw)
+                for q in (seq, seq + 1)]
+    return {
+        'esp_unknown_spi': [esp_null(a, a.gw4, 0x7777, 1, inner, 2)] * 2,
+        'esp_hdr_trunc': [raw(ip4(a, a.gw4, proto=50) /
+                              Raw(struct.pack('!I', a.spi) + b'\0\0'))] * 2,
+        'esp_good': two(10, pad_len=2),
+        'esp_replay': [esp_null(a, a.gw4, a.spi, 10, inner, 2)] * 2,
+        'esp_bad_icv': two(20, pad_len=2, good_icv=False),
+        'esp_pad_beyond': two(30, pad_len=250),
+        'esp_nh_unknown': two(40, pad_len=2, nh=253),
+        'natt_trunc': [raw(ip4(a, a.gw4) / UDP(sport=4500, dport=4500) /
+                           Raw(b'\x00\x00\x10'))] * 2,
+    }
 
 
 def frames(a):
@@ -104,6 +145,8 @@ def main():
                 'peer6'):
         p.add_argument('--' + opt)
     p.add_argument('--count', type=int, default=1)
+    p.add_argument('--spi', type=lambda v: int(v, 0))
+    p.add_argument('--auth-key')
     p.add_argument('--list', action='store_true')
     p.add_argument('kinds', nargs='*')
     a = p.parse_args()
@@ -111,12 +154,17 @@ def main():
         a.dst_mac = a.src_mac = '02:00:00:00:00:01'
         a.src4 = a.gw4 = a.peer4 = '192.0.2.1'
         a.src6 = a.gw6 = a.peer6 = '2001:db8::1'
-        print(json.dumps({k: len(v) for k, v in frames(a).items()}))
+        a.spi, a.auth_key = 0x1001, '00' * 32
+        corpus = frames(a)
+        corpus.update(esp_frames(a))
+        print(json.dumps({k: len(v) for k, v in corpus.items()}))
         return 0
     with open(f'/sys/class/net/{a.iface}/address', encoding='ascii') as f:
         a.src_mac = f.read().strip()
     conf.verb = 0
     corpus = frames(a)
+    if a.spi is not None:
+        corpus.update(esp_frames(a))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((a.iface, 0))
     sent, refused = {}, {}

@@ -15,6 +15,10 @@ link:    the wan link goes down for 2 s and up again: forwarding resumes,
          counters keep their values.
 busy_ctl: the control thread busy in a 60000-route reload while a ping
          stream crosses: no echo lost.
+esp:     ESP at an inbound SA (unknown SPI, truncated header, bad ICV,
+         replay, pad length beyond the payload, unknown next header,
+         truncated NAT-T) under a ping stream: exact gateway and SA
+         counters; needs the "sas" section (skipped before).
 keys:    no key of the config's SAs in --check errors for bad SA groups,
          the debug log, CLI answers or counters.
 reload:  config reloads that fail part way (a bad route after a good one,
@@ -365,6 +369,88 @@ def busy_ctl(t):
     check(d >= 301, f'wan tx rose by {d} (stream and the new route)')
     with open(t.cfg_path, 'w', encoding='ascii') as f:
         f.write(orig)
+    check(t.alive(), 'mifgw still running')
+
+
+# ---- ESP ------------------------------------------------------------------
+
+ESP_SPI, ESP_AUTH_KEY = 0x1001, '5e' * 32
+SA_ESP = f"""sas = (
+  {{ name = "esp_in"; spi = {ESP_SPI}; dir = "in"; local = "{WAN['gw4']}";
+     remote = "{WAN['cl4']}"; cipher = "null"; auth = "hmac-sha256-128";
+     auth_key = "{ESP_AUTH_KEY}"; }} );
+policies = (
+  {{ dir = "out"; src = "0.0.0.0/0"; dst = "0.0.0.0/0"; action = "bypass"; }},
+  {{ dir = "in"; src = "0.0.0.0/0"; dst = "0.0.0.0/0"; action = "bypass"; }},
+  {{ dir = "out"; src = "::/0"; dst = "::/0"; action = "bypass"; }},
+  {{ dir = "in"; src = "::/0"; dst = "::/0"; action = "bypass"; }} );
+"""
+# {kind: (gateway drop deltas, SA drop deltas, SA packet delta)}, for the
+# two frames of each kind (badframes.py --spi). esp_good goes first: its
+# sequence number 10 is then the replay of esp_replay.
+ESP_CASES = {
+    'esp_unknown_spi': ({'no_sa': 2}, {}, 0),
+    'esp_hdr_trunc': ({'esp_bad_len': 2}, {}, 0),
+    'natt_trunc': ({'esp_bad_len': 2}, {}, 0),
+    # Accepted and decrypted; the inner packet then fails the SA's own
+    # selector check (RFC 4301 5.2: no inbound policy names this SA).
+    'esp_good': ({'esp_sa': 2}, {'policy': 2}, 2),
+    'esp_replay': ({'esp_sa': 2}, {'replay': 2}, 0),
+    'esp_bad_icv': ({'esp_sa': 2}, {'auth': 2}, 0),
+    'esp_pad_beyond': ({'esp_sa': 2}, {'bad_pad': 2}, 0),
+    # ICV good, but next header 253 is no inner IP version: the ESP
+    # code counts it with the trailer errors.
+    'esp_nh_unknown': ({'esp_sa': 2}, {'bad_pad': 2}, 0),
+}
+
+
+def sa_detail(t):
+    """{'packets': n, drop reason: n} of the only SA, from show sa detail."""
+    out = cli(t, 'show sa detail')
+    res = {}
+    m = re.search(r'packets (\d+),', out)
+    if m:
+        res['packets'] = int(m.group(1))
+    m = re.search(r'drops: (.*)', out)
+    for name, val in re.findall(r'(\w+) (\d+)', m.group(1) if m else ''):
+        res[name] = int(val)
+    return res
+
+
+@case(cli=True, extra=SA_ESP)
+def esp(t):
+    """ESP-level bad frames at an inbound SA (NULL + HMAC-SHA-256-128)
+    while bypass policies let a ping stream cross: each kind moves exactly
+    its gateway and SA counters; valid ESP is accepted, so the ICVs the
+    test computes are right and the bad ones reach the checks behind the
+    ICV."""
+    got, _ = t.ping('lan', WAN['cl4'], count=2, interval=0.1)
+    check(got == 2, f'warm-up: {got}/2')
+    s = stream(t, 'lan', WAN['cl4'], 300)
+    for kind, (gw_exp, sa_exp, pkts) in ESP_CASES.items():
+        b, sb = t.counters(), sa_detail(t)
+        cp = t.python('wan', 'badframes.py',
+                      ['--iface', t.cl_if['wan'], '--dst-mac',
+                       t.mac('gw', 'wan'), '--src4', WAN['cl4'], '--src6',
+                       WAN['cl6'], '--gw4', WAN['gw4'], '--gw6', WAN['gw6'],
+                       '--peer4', LAN['cl4'], '--peer6', LAN['cl6'],
+                       '--count', 1, '--spi', hex(ESP_SPI),
+                       '--auth-key', ESP_AUTH_KEY, kind], check=False)
+        check('"%s": 2' % kind in cp.stdout, f'{kind}: 2 frames sent')
+        time.sleep(0.3)
+        d, sa = drop_deltas(b, t.counters()), sa_detail(t)
+        sd = {k: v - sb.get(k, 0) for k, v in sa.items()
+              if v != sb.get(k, 0)}
+        log(f'{kind}: gateway drops {d}, SA {sd}')
+        if gw_exp is not None:
+            check(d == gw_exp, f'{kind}: gateway drops {d} == {gw_exp}')
+        if sa_exp is not None:
+            got = {k: v for k, v in sd.items() if k != 'packets'}
+            check(got == sa_exp, f'{kind}: SA drops {got} == {sa_exp}')
+        if pkts is not None:
+            check(sd.get('packets', 0) == pkts,
+                  f'{kind}: SA packets +{sd.get("packets", 0)} == {pkts}')
+    stream_result(s, 300, 'lan -> wan stream during the ESP cases')
     check(t.alive(), 'mifgw still running')
 
 
