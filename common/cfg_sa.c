@@ -6,6 +6,7 @@
 
 #include "common/cfg_internal.h"
 #include "common/cfg_sa.h"
+#include "common/cfg_sa_paths.h"
 #include "common/cfg_spd.h"
 
 static const char *const dir_names[] = { "in", "out", NULL };
@@ -323,7 +324,8 @@ sa_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	static const char *const allowed[] = {
 		"name", "spi", "dir", "mode", "local", "remote", "cipher",
 		"key", "salt", "auth", "auth_key", "esn", "replay_window",
-		"encap", "sport", "dport", "df", "soft", "hard", NULL
+		"encap", "sport", "dport", "df", "soft", "hard", "paths",
+		"path_policy", "failback", NULL
 	};
 	const config_setting_t *s;
 	int rc, idx;
@@ -357,6 +359,8 @@ sa_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	sa->df = (enum mif_cfg_sa_df)idx;
 	if ((rc = get_life(ctx, g, "soft", &sa->soft)) != 0 ||
 	    (rc = get_life(ctx, g, "hard", &sa->hard)) != 0)
+		return rc;
+	if ((rc = mif_cfg_sa_paths_parse(ctx, g, sa)) != 0)
 		return rc;
 	return life_check(ctx, g, sa);
 }

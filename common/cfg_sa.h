@@ -51,6 +51,21 @@ struct mif_cfg_sa_life {
 	uint64_t seconds;
 };
 
+/** Extra paths of an SA's interface set (docs/interface-sets.md); the
+ * SA's own local/remote is the first path. */
+#define MIF_CFG_SA_MAX_PATHS	7
+
+struct mif_cfg_sa_path {
+	struct mif_addr local;
+	struct mif_addr remote;
+	uint16_t sport, dport;		/**< default: the SA's */
+	uint8_t state;			/**< enum mif_ifset_state order */
+	uint8_t priority;
+	uint16_t weight;
+	int alt_of;			/**< -1; 0: the SA's path; k: paths[k-1] */
+	unsigned int line;
+};
+
 struct mif_cfg_sa {
 	char name[MIF_NAME_LEN];
 	uint32_t spi;			/**< host order, >= 256 */
@@ -72,6 +87,10 @@ struct mif_cfg_sa {
 	enum mif_cfg_sa_df df;
 	struct mif_cfg_sa_life soft;
 	struct mif_cfg_sa_life hard;
+	struct mif_cfg_sa_path paths[MIF_CFG_SA_MAX_PATHS];
+	unsigned int n_paths;
+	uint8_t path_policy;		/**< enum mif_ifset_policy order */
+	uint8_t failback;		/**< enum mif_ifset_failback order */
 	unsigned int line;
 };
 

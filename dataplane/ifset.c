@@ -9,6 +9,7 @@
 #include <rte_ip.h>
 #include <rte_rcu_qsbr.h>
 
+#include "common/cfg_sa.h"
 #include "common/ifset_ops.h"
 #include "common/log.h"
 #include "common/state.h"
@@ -966,6 +967,48 @@ mif_ifset_op_apply(void *ref, const struct mif_ifset_op *op, char *msg,
 				      op->drain_pkts);
 	snprintf(msg, len, "spi 0x%08x: done", r->spi);
 	return 0;
+}
+
+/* ---- configuration (manually keyed SAs) ---------------------------- */
+
+int
+mif_ifset_cfg_apply(struct mif_ifset_ref *r, const struct mif_cfg_sa *c)
+{
+	uint16_t ids[MIF_CFG_SA_MAX_PATHS + 1];
+	struct mif_ifset_path spec;
+	struct mif_ifset *d;
+	unsigned int i;
+	int rc;
+
+	if (c->n_paths == 0 && c->path_policy == 0 && c->failback == 0)
+		return 0;
+	if ((d = mif_ifset_draft(r)) == NULL)
+		return -ENOMEM;
+	d->policy = c->path_policy;
+	r->failback = c->failback;
+	ids[0] = d->path[0].id;
+	for (i = 0; i < c->n_paths; i++) {
+		const struct mif_cfg_sa_path *p = &c->paths[i];
+
+		memset(&spec, 0, sizeof(spec));
+		spec.ep.local = p->local;
+		spec.ep.remote = p->remote;
+		spec.ep.udp_encap = c->udp_encap;
+		spec.ep.sport = c->udp_encap ? p->sport : 0;
+		spec.ep.dport = c->udp_encap ? p->dport : 0;
+		spec.state = p->state;
+		spec.priority = p->priority;
+		spec.weight = p->weight;
+		/* The loader bounds alt_of by the entries before this one. */
+		spec.alt_of = p->alt_of >= 0 ? ids[p->alt_of] : 0;
+		if ((rc = mif_ifset_path_add(r, d, &spec, &ids[i + 1])) != 0) {
+			MIF_LOG(dp, ERR, "SA \"%s\" paths[%u] (line %u): %s",
+				c->name, i, p->line, strerror(-rc));
+			mif_ifset_draft_free(d);
+			return rc;
+		}
+	}
+	return mif_ifset_publish(r, d, NULL, "configuration");
 }
 
 /* ---- counters ------------------------------------------------------- */

@@ -375,6 +375,14 @@ int mif_ifset_tick(struct mif_ifset_ref *r, struct rte_rcu_qsbr *qsbr,
 		   uint64_t now_tsc);
 
 struct mif_ifset_op;
+struct mif_cfg_sa;
+
+/**
+ * Build the set a configured SA asks for (its paths, path_policy and
+ * failback; common/cfg_sa.h) on top of its own first path, before the
+ * SA is in use. @return 0 or -errno (logged).
+ */
+int mif_ifset_cfg_apply(struct mif_ifset_ref *r, const struct mif_cfg_sa *c);
 
 /**
  * Apply one operation of common/ifset_ops.h to the set of @p ref (a

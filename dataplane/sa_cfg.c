@@ -9,6 +9,7 @@
 #include "common/cfg_sa.h"
 #include "common/cfg_spd.h"
 #include "common/log.h"
+#include "dataplane/ifset.h"
 #include "dataplane/sa_cfg.h"
 
 static void
@@ -111,6 +112,10 @@ sa_add(const struct mif_cfg *cfg, unsigned int k, struct mif_sad *sad,
 	params_from_cfg(c, k + 1, n_slots, &p);
 	e->sa = mif_sa_create(&p);
 	explicit_bzero(&p, sizeof(p));
+	if (e->sa != NULL && mif_ifset_cfg_apply(e->sa->ifs, c) != 0) {
+		mif_sa_destroy(e->sa);
+		e->sa = NULL;
+	}
 	if (e->sa == NULL) {
 		MIF_LOG(dp, ERR, "%s:%u: SA \"%s\" (spi 0x%x): cannot be created",
 			cfg->path, c->line, c->name, c->spi);

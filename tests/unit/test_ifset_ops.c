@@ -8,6 +8,8 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 
+#include "common/cfg.h"
+#include "common/cfg_sa.h"
 #include "common/ifset_ops.h"
 #include "dataplane/ifset.h"
 #include "tests/unit/check.h"
@@ -209,6 +211,65 @@ test_link_and_handover(void)
 	CHECK_EQ(mif_ifset_ops_del(ops, rc2), -ENOENT);
 }
 
+/* A configured SA: paths, policy, failback and alt_of reach the set. */
+static void
+test_config(void)
+{
+	static const char text[] =
+		"ports = ( { name = \"wan\"; dev = \"net_null0\";\n"
+		"  role = \"unprotected\"; addresses = [ \"198.51.100.1/24\" ]; } );\n"
+		"sas = ( { name = \"u\"; spi = 0x2001; dir = \"in\";\n"
+		"  local = \"198.51.100.1\"; remote = \"203.0.113.10\";\n"
+		"  cipher = \"aes-gcm-128\"; salt = \"01020304\";\n"
+		"  key = \"000102030405060708090a0b0c0d0e0f\";\n"
+		"  path_policy = \"weighted\"; failback = \"manual\";\n"
+		"  paths = ( { local = \"198.51.100.2\"; remote = \"203.0.113.20\"; weight = 3; },\n"
+		"    { local = \"198.51.100.1\"; remote = \"203.0.113.30\";\n"
+		"      state = \"alternate\"; priority = 1; alt_of = 0; },\n"
+		"    { local = \"2001:db8:2::1\"; remote = \"2001:db8:9::1\";\n"
+		"      state = \"pending\"; } ); } );\n";
+	const struct mif_ifset_path *p;
+	struct mif_cfg_sa *c;
+	struct mif_ifset_ref *r;
+	struct mif_ifset *d;
+	struct mif_sa_ep e;
+	struct mif_cfg cfg;
+	char err[256];
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (mif_cfg_load_mem("inline", text, sizeof(text) - 1, &cfg, err,
+			     sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		CHECK(0);
+	}
+	CHECK_EQ(cfg.n_sas, 1);
+	c = &cfg.sas[0];
+	CHECK_EQ(c->n_paths, 3);
+	memset(&e, 0, sizeof(e));
+	e.local = c->local;
+	e.remote = c->remote;
+	r = mif_ifset_ref_create(c->spi, &e, 1);
+	CHECK(r != NULL);
+	CHECK_EQ(mif_ifset_cfg_apply(r, c), 0);
+	CHECK_EQ(r->cur->n, 4);
+	CHECK_EQ(r->cur->policy, MIF_IFSET_POL_WEIGHTED);
+	CHECK_EQ(r->failback, MIF_IFSET_FB_MANUAL);
+	CHECK_EQ(r->cur->n_active, 2);
+	CHECK(has(r, "198.51.100.2", "203.0.113.20", MIF_IFSET_ACTIVE));
+	CHECK_EQ(mif_ifset_find_const(r->cur, 2)->weight, 3);
+	p = mif_ifset_find_const(r->cur, 3);
+	CHECK(p != NULL && p->state == MIF_IFSET_ALTERNATE && p->alt_of == 1);
+	CHECK_EQ(mif_ifset_find_const(r->cur, 4)->state, MIF_IFSET_PENDING);
+	CHECK_EQ(mif_ifset_find_const(r->cur, 4)->ep.local.family, AF_INET6);
+	/* The configured alternate takes over from the SA's own path. */
+	d = mif_ifset_draft(r);
+	CHECK_EQ(mif_ifset_path_fail(d, 1), 0);
+	CHECK_EQ(mif_ifset_publish(r, d, NULL, "test"), 0);
+	CHECK_EQ(mif_ifset_find_const(r->cur, 3)->state, MIF_IFSET_ACTIVE);
+	mif_ifset_ref_destroy(r);
+	mif_cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -225,6 +286,7 @@ main(void)
 	test_scope();
 	test_limit();
 	test_link_and_handover();
+	test_config();
 	mif_ifset_ref_destroy(ra);
 	mif_ifset_ref_destroy(rb);
 	mif_ifset_ref_destroy(rc2);
