@@ -437,7 +437,10 @@ def esp(t):
                        '--count', 1, '--spi', hex(ESP_SPI),
                        '--auth-key', ESP_AUTH_KEY, kind], check=False)
         check('"%s": 2' % kind in cp.stdout, f'{kind}: 2 frames sent')
-        time.sleep(0.3)
+        # Every kind ends in two drops; a loaded host may take a while.
+        t.wait_counter(
+            lambda c: sum(drop_deltas(b, c).values()) >= 2, timeout=5)
+        time.sleep(0.2)
         d, sa = drop_deltas(b, t.counters()), sa_detail(t)
         sd = {k: v - sb.get(k, 0) for k, v in sa.items()
               if v != sb.get(k, 0)}
