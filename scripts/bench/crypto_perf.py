@@ -6,10 +6,13 @@ that ESP encrypts for a given frame."""
 import os
 import re
 import subprocess
+import time
+
+import cpu
 
 TOOL = "dpdk-test-crypto-perf"
 BURST = 32
-OPS = 400000        # per buffer size: about 0.3 to 2 s on this machine
+POLL = 0.005        # s between reads of the worker thread's CPU time
 
 # ESP algorithms: crypto-perf options per direction, and the block the
 # ESP payload is padded to (RFC 4303 2.4: 4 bytes, or the cipher block).
@@ -87,49 +90,65 @@ def parse(text):
     return res
 
 
-def run_one(args, opts, sizes):
-    lcores = "0,%d" % args.worker_lcores[0]
-    mem = args.mem_args("bench-cp-%d" % os.getpid())
-    argv = [TOOL, "-l", lcores, "--no-pci", "--vdev", "crypto_aesni_mb",
-            "--log-level", "*:error"] + mem + \
+def ops_for(size):
+    """About a second of work at any size: 2M ops of 64 B, 200k of
+    1408 B."""
+    return int(max(200000, min(2000000, 128e6 / size)))
+
+
+def run_one(args, opts, size):
+    """One buffer size: (ns of worker CPU per op, ns per op in wall time).
+    The worker thread's CPU time is polled while the tool runs, so the
+    last POLL seconds before it exits are missed (under 1 %)."""
+    ops = ops_for(size)
+    argv = [TOOL, "-l", "0,%d" % args.worker_lcores[0], "--no-pci",
+            "--vdev", "crypto_aesni_mb", "--log-level", "*:error"] + \
+        args.mem_args("bench-cp-%d" % os.getpid()) + \
         ["--", "--ptest", "throughput", "--devtype", "crypto_aesni_mb",
          "--burst-sz", str(BURST), "--pool-sz", "8192", "--total-ops",
-         str(OPS), "--buffer-sz", ",".join(str(s) for s in sizes)] + opts
+         str(ops), "--buffer-sz", str(size)] + opts
     try:
-        r = subprocess.run(argv, capture_output=True, text=True,
-                           timeout=120)
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
     except FileNotFoundError:
         raise CryptoPerfError("%s not installed (Debian package dpdk)"
                               % TOOL)
-    except subprocess.TimeoutExpired:
-        raise CryptoPerfError("%s timed out" % TOOL)
-    res = parse(r.stdout)
-    missing = [s for s in sizes if s not in res]
-    if r.returncode != 0 or missing:
-        err = [ln for ln in (r.stderr + r.stdout).splitlines()
-               if ln.strip() and not ln.startswith("#")]
-        raise CryptoPerfError("%s exit %d, no figure for %s: %s"
-                              % (TOOL, r.returncode, missing,
-                                 " | ".join(err[-2:])))
-    return res
+    used, deadline = 0, time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        used = max(used, cpu.worker_ns(proc.pid))
+        time.sleep(POLL)
+    if proc.poll() is None:
+        proc.kill()
+    out, err = proc.communicate()
+    res = parse(out)
+    if proc.returncode != 0 or size not in res or used == 0:
+        lines = [ln for ln in (err + out).splitlines()
+                 if ln.strip() and not ln.startswith("#")]
+        raise CryptoPerfError("%s exit %s at %d B%s: %s" % (
+            TOOL, proc.returncode, size,
+            ", no CPU time read" if not used else "",
+            " | ".join(lines[-2:])))
+    return used / ops, 1e3 / res[size]
 
 
 def measure(args, alg, direction, frames):
-    """{frame: (Mops, ns/op, note)}; ns/op sums the ops of the list."""
+    """{frame: (ns of CPU per op, ns per op in wall time, note)}; both
+    sum the ops of the list."""
     a = ALGS[alg]
     lens = {f: esp_len(alg, f) for f in frames}
     ns = {f: 0.0 for f in frames}
+    wall = {f: 0.0 for f in frames}
     for i, opts in enumerate(a[direction]):
         # The auth-only half of inbound CBC also covers the ESP header
         # and IV (RFC 4303 2.8: the ICV is over header, IV and payload).
         extra = 8 + a["iv"] if i == 1 else 0
-        sizes = sorted({lens[f] + extra for f in frames})
-        res = run_one(args, opts, sizes)
         for f in frames:
-            ns[f] += 1e3 / res[lens[f] + extra]
+            c, w = run_one(args, opts, lens[f] + extra)
+            ns[f] += c
+            wall[f] += w
     note = "%s %s, %s B per op" % (
         a["name"], "encrypt" if direction == "out" else "decrypt",
         "/".join(str(lens[f]) for f in frames))
     if len(a[direction]) > 1:
         note += " (decrypt + HMAC as two ops, see docs/benchmarks.md)"
-    return {f: (1e3 / ns[f], ns[f], note) for f in frames}
+    return {f: (ns[f], wall[f], note) for f in frames}

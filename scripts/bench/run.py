@@ -26,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 sys.path.insert(0, os.path.join(ROOT, "pktgen-scripts"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mifpcap  # noqa: E402
+import cpu  # noqa: E402
 import crypto_perf  # noqa: E402
 import esp_cfg  # noqa: E402
 import latency  # noqa: E402
@@ -124,7 +125,8 @@ SCENARIOS = [
 COLUMNS = ["scenario", "direction", "mode", "family", "algorithm",
            "frame_size", "sas", "rules", "paths", "mpps", "gbps",
            "gbps_l1", "ns_pkt", "t_bypass", "t_crypto", "ratio",
-           "lat_p50_ns", "lat_p99_ns", "load_avg", "note"]
+           "ns_pkt_wall", "worker_cpu", "lat_p50_ns", "lat_p99_ns",
+           "load_avg", "note"]
 
 
 class BenchError(Exception):
@@ -313,8 +315,8 @@ def gateway_cfg(args, in_port, pcap, policies="", devs=None):
 
 
 def measure(args, tmp, tag, cfg_text, in_port, out_port):
-    """Start, warm up, then counters at two instants args.seconds apart.
-    Returns (packets/s, bytes/s, drops in the window)."""
+    """Start, warm up, then counters and the workers' CPU time at two
+    instants args.seconds apart. Returns a Point."""
     gw = Gateway(args, tmp, tag, cfg_text)
     try:
         gw.start()
@@ -323,8 +325,10 @@ def measure(args, tmp, tag, cfg_text, in_port, out_port):
             raise BenchError("port %s has MAC %s, the pcap sends to %s"
                              % (in_port, mac, PCAP_MAC))
         time.sleep(args.warmup)
+        cpu0 = cpu.worker_ns(gw.proc.pid)
         t0, c0 = gw.counters()
         time.sleep(args.seconds)
+        cpu1 = cpu.worker_ns(gw.proc.pid)
         t1, c1 = gw.counters()
     finally:
         gw.stop()
@@ -336,7 +340,28 @@ def measure(args, tmp, tag, cfg_text, in_port, out_port):
     if tx <= 0:
         raise BenchError("nothing forwarded (%d drops): %s"
                          % (drops, gw.tail()))
-    return tx / dt, txb / dt, drops
+    if cpu1 <= cpu0:
+        raise BenchError("no CPU time read for the worker threads")
+    n = len(args.worker_lcores)
+    return Point(tx / dt, txb / dt, drops, (cpu1 - cpu0) / tx,
+                 (cpu1 - cpu0) / 1e9 / dt / n, n)
+
+
+class Point:
+    """One measured window. ns_pkt is worker CPU time per packet (what
+    the packet costs); pps and bps are per wall second (what came out)."""
+
+    def __init__(self, pps, bps, drops, ns_pkt, cpu_share, workers):
+        self.pps, self.bps, self.drops = pps, bps, drops
+        self.ns_pkt, self.cpu_share = ns_pkt, cpu_share
+        self.workers = workers
+
+    def fields(self):
+        return dict(mpps=self.pps / 1e6, gbps=self.bps * 8 / 1e9,
+                    gbps_l1=(self.bps + L1_EXTRA * self.pps) * 8 / 1e9,
+                    ns_pkt=self.ns_pkt,
+                    ns_pkt_wall=self.workers * 1e9 / self.pps,
+                    worker_cpu=self.cpu_share)
 
 
 # ---------------------------------------------------------------- pcaps
@@ -373,7 +398,7 @@ def probe_spd(args, tmp, pcaps):
     cfg = gateway_cfg(args, "lan", clear_pcap(tmp, "out", 4, 64, pcaps),
                       pol)
     try:
-        pps, _, _ = measure(args, tmp, "probe-spd", cfg, "lan", "wan")
+        pps = measure(args, tmp, "probe-spd", cfg, "lan", "wan").pps
     except BenchError as e:
         if str(e).startswith("nothing forwarded"):
             return None
@@ -461,9 +486,8 @@ def bypass_ref(st, direction, family, size):
     measured once per run and kept."""
     key = (direction, family, size)
     if key not in st.bypass:
-        pps, _, _ = fwd_point(st, "ref-%s-v%d-%d" % key, direction, family,
-                              size)
-        st.bypass[key] = len(st.args.worker_lcores) * 1e9 / pps
+        st.bypass[key] = fwd_point(st, "ref-%s-v%d-%d" % key, direction,
+                                   family, size).ns_pkt
     return st.bypass[key]
 
 
@@ -478,22 +502,19 @@ def run_fwd(st, s):
             rows.append(row(s, size, note="n/a (%s)" % na))
             continue
         try:
-            pps, bps, drops = fwd_point(st, "%s-%d" % (s["name"], size),
-                                        s["dir"], s["family"], size,
-                                        s["rules"])
+            p = fwd_point(st, "%s-%d" % (s["name"], size), s["dir"],
+                          s["family"], size, s["rules"])
         except BenchError as e:
             rows.append(row(s, size, note="n/a (%s)" % e))
             continue
-        ns = len(st.args.worker_lcores) * 1e9 / pps
         if not s["rules"]:
-            st.bypass[(s["dir"], s["family"], size)] = ns
-        rows.append(row(s, size, mpps=pps / 1e6, gbps=bps * 8 / 1e9,
-                        gbps_l1=(bps + L1_EXTRA * pps) * 8 / 1e9,
-                        ns_pkt=ns, t_bypass=st.bypass.get(
-                            (s["dir"], s["family"], size), ""),
-                        note=what + (", %d drops" % drops if drops else "")))
-        log("  %-28s %5d B  %6.3f Mpps  %7.1f ns/pkt"
-            % (s["name"], size, pps / 1e6, ns))
+            st.bypass[(s["dir"], s["family"], size)] = p.ns_pkt
+        rows.append(row(s, size, t_bypass=st.bypass.get(
+            (s["dir"], s["family"], size), ""), note=what + (
+                ", %d drops" % p.drops if p.drops else ""), **p.fields()))
+        log("  %-28s %5d B  %6.3f Mpps  %7.1f ns/pkt (CPU %.0f%%)"
+            % (s["name"], size, p.pps / 1e6, p.ns_pkt,
+               100 * p.cpu_share))
     return rows
 
 
@@ -504,12 +525,12 @@ def run_crypto(args, s, tcrypto):
     except crypto_perf.CryptoPerfError as e:
         return [row(s, size, note="n/a (%s)" % e) for size in s["sizes"]]
     for size in s["sizes"]:
-        mops, ns, note = res[size]
+        ns, wall, note = res[size]
         tcrypto[(s["dir"], s["alg"], size)] = ns
-        rows.append(row(s, size, mpps=mops, ns_pkt=ns, t_crypto=ns,
-                        note=note))
-        log("  %-28s %5d B  %6.3f Mops  %7.1f ns/op"
-            % (s["name"], size, mops, ns))
+        rows.append(row(s, size, mpps=1e3 / wall, ns_pkt=ns, t_crypto=ns,
+                        ns_pkt_wall=wall, worker_cpu=ns / wall, note=note))
+        log("  %-28s %5d B  %6.3f Mops  %7.1f ns/op (CPU %.0f%%)"
+            % (s["name"], size, 1e3 / wall, ns, 100 * ns / wall))
     return rows
 
 
@@ -565,23 +586,21 @@ def esp_point(st, s, size):
     cfg = gateway_cfg(st.args, in_port, path,
                       e.sas_cfg() + e.policies_cfg())
     check_cfg(st, tag, cfg)
-    pps, bps, drops = measure(st.args, st.tmp, tag, cfg, in_port, out_port)
+    p = measure(st.args, st.tmp, tag, cfg, in_port, out_port)
     want = e.out_frame_len(size)
-    if abs(bps / pps - want) > 0.5:
+    if abs(p.bps / p.pps - want) > 0.5:
         raise BenchError("mifgw sent %.1f-byte frames, %s would be %d"
-                         % (bps / pps, "ESP" if s["dir"] == "out"
+                         % (p.bps / p.pps, "ESP" if s["dir"] == "out"
                             else "the clear frame", want))
-    ns = len(st.args.worker_lcores) * 1e9 / pps
+    ns = p.ns_pkt
     tb = bypass_ref(st, s["dir"], s["family"], len(frames[0]))
     tc = st.tcrypto.get((s["dir"], s["alg"], size))
     note = "%d-byte frames in, %d out" % (len(frames[0]), want)
-    if drops:
-        note += ", %d drops" % drops
+    if p.drops:
+        note += ", %d drops" % p.drops
     if s["mode"] != "tunnel" or s["family"] != 4:
         note += "; t_crypto of tunnel v4"
-    f = dict(mpps=pps / 1e6, gbps=bps * 8 / 1e9,
-             gbps_l1=(bps + L1_EXTRA * pps) * 8 / 1e9, ns_pkt=ns,
-             t_bypass=tb, note=note)
+    f = dict(t_bypass=tb, note=note, **p.fields())
     if tc:
         f.update(t_crypto=tc, ratio=(ns - tb) / tc)
     return f
@@ -609,9 +628,9 @@ def run_esp(st, s):
 
 
 def print_table(rows, out):
-    form = "%-36s %4s %3s %3s %10s %7s %6s %7s %8s %8s %5s %13s %5s  %s"
+    form = "%-36s %4s %3s %3s %10s %7s %6s %7s %8s %8s %5s %4s %13s %5s  %s"
     print(form % ("scenario", "size", "fam", "dir", "alg", "Mpps", "Gbps",
-                  "ns/pkt", "t_bypass", "t_crypto", "ratio",
+                  "ns/pkt", "t_bypass", "t_crypto", "ratio", "cpu%",
                   "p50/p99 us", "load", "note"), file=out)
     for r in rows:
         lat = ""
@@ -622,7 +641,10 @@ def print_table(rows, out):
                       r["direction"], r["algorithm"], fmt(r["mpps"], "%.3f"),
                       fmt(r["gbps"], "%.2f"), fmt(r["ns_pkt"], "%.1f"),
                       fmt(r["t_bypass"], "%.1f"), fmt(r["t_crypto"], "%.1f"),
-                      fmt(r["ratio"], "%.2f"), lat, r["load_avg"],
+                      fmt(r["ratio"], "%.2f"),
+                      fmt(r["worker_cpu"] * 100 if isinstance(
+                          r["worker_cpu"], float) else "", "%.0f"),
+                      lat, r["load_avg"],
                       r["note"]), file=out)
 
 
