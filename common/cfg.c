@@ -51,6 +51,7 @@ static const struct mif_cfg_section sections[] = {
 	{ "policies", false, mif_cfg_parse_policies, mif_cfg_link_policies },
 	{ "exception", false, mif_cfg_parse_exception, NULL },
 	{ "cli", false, mif_cfg_parse_cli, NULL },
+	{ "ike", false, mif_cfg_parse_ike, NULL },
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -334,6 +335,7 @@ mif_cfg_free(struct mif_cfg *cfg)
 	free(cfg->sas);
 	cfg->sas = NULL;
 	cfg->n_sas = 0;
+	mif_cfg_ike_free(&cfg->ike);
 	/* DPDK 22.11 has no rte_memzero_explicit(). */
 	explicit_bzero(cfg->cli.password, sizeof(cfg->cli.password));
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "common/addr.h"
+#include "common/cfg_ike.h"
 
 #define MIF_NAME_LEN		32
 #define MIF_CFG_MAX_PORTS	16
@@ -112,6 +113,9 @@ struct mif_cfg {
 	/** malloc'd, n_sas entries (common/cfg_sa.h); wiped when freed */
 	struct mif_cfg_sa *sas;
 	unsigned int n_sas;
+
+	/** "ike" group (common/cfg_ike.h); peers wiped when freed */
+	struct mif_cfg_ike ike;
 
 	/** "exception" group: the tap to the host stack; "" when absent */
 	char exception_dev[MIF_CFG_DEV_LEN];

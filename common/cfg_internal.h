@@ -129,5 +129,6 @@ int mif_cfg_link_sas(struct mif_cfg_ctx *ctx, const config_setting_t *s);
 int mif_cfg_parse_exception(struct mif_cfg_ctx *ctx,
 			    const config_setting_t *s);
 int mif_cfg_parse_cli(struct mif_cfg_ctx *ctx, const config_setting_t *s);
+int mif_cfg_parse_ike(struct mif_cfg_ctx *ctx, const config_setting_t *s);
 
 #endif

@@ -15,6 +15,7 @@
 #include "control/cli_gw.h"
 #include "control/ctl.h"
 #include "control/icmp.h"
+#include "control/ike_daemon.h"
 #include "control/resolve.h"
 #include "control/telemetry.h"
 #include "dataplane/neigh.h"
@@ -216,6 +217,7 @@ mif_ctl_poll(void)
 		mif_telemetry_link_check(now);
 		mif_ctl_sa_events_poll();
 		mif_cli_paths_tick(now);
+		mif_ike_daemon_timer(now);
 		next_tick = now + mif_ctl.hz / CTL_TIMER_HZ;
 	}
 	if (mif_ctl.dump_requested) {

@@ -62,6 +62,9 @@ sa_counters_print(FILE *f)
 	unsigned int i, r;
 
 	for (i = 0; t != NULL && i < t->n; i++) {
+		/* Holes: ids of Child SAs removed (control/ike_dp.c). */
+		if (t->ent[i].sa == NULL)
+			continue;
 		mif_sa_stats(t->ent[i].sa, &sum);
 		fprintf(f, "sa %s packets %" PRIu64 "\n", t->ent[i].name,
 			sum.packets);

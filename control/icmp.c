@@ -7,6 +7,7 @@
 
 #include "control/ctl.h"
 #include "control/icmp.h"
+#include "control/ike_io.h"
 #include "control/nd.h"
 #include "dataplane/port.h"
 #include "dataplane/punt.h"
@@ -247,6 +248,8 @@ mif_icmp4_local_input(struct rte_mbuf *m, uint16_t port)
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG |
 						   RTE_IPV4_HDR_OFFSET_MASK))
 		goto unhandled;
+	if (ip->next_proto_id == IPPROTO_UDP && mif_ike_io_input(m, port))
+		return;
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		icmp_error(m, ICMP4_UNREACH, ICMP4_UNREACH_PORT, 0);
 		goto unhandled;
@@ -302,6 +305,9 @@ mif_icmp6_local_input(struct rte_mbuf *m, uint16_t port)
 	uint8_t *icmp = rte_pktmbuf_mtod_offset(m, uint8_t *, sizeof(*ip));
 	uint32_t len = m->data_len - (uint32_t)sizeof(*ip);
 
+	if (ip->proto == IPPROTO_UDP && ip->dst_addr[0] != 0xff &&
+	    mif_ike_io_input(m, port))
+		return;
 	if (ip->proto == IPPROTO_UDP && ip->dst_addr[0] != 0xff) {
 		icmp_error(m, ICMP6_UNREACH, ICMP6_UNREACH_PORT, 0);
 		goto unhandled;

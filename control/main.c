@@ -28,6 +28,7 @@
 #include "control/cli_gw.h"
 #include "control/ctl.h"
 #include "control/eal_args.h"
+#include "control/ike_daemon.h"
 #include "control/ratelimit.h"
 #include "control/telemetry.h"
 #include "dataplane/neigh.h"
@@ -180,7 +181,8 @@ ipsec_setup(void)
 	unsigned int i;
 	int rc;
 
-	mif_state.ipsec = cfg.n_sas > 0 || cfg.n_policies > 0;
+	mif_state.ipsec = cfg.n_sas > 0 || cfg.n_policies > 0 ||
+		cfg.ike.n_peers > 0;
 	if (!mif_state.ipsec) {
 		MIF_LOG(main, NOTICE, "no \"sas\" and no \"policies\": no IPsec, every packet is forwarded in clear");
 		return 0;
@@ -256,9 +258,10 @@ dataplane_setup(void)
 							 mif_n_ports, "mif_rt"));
 	if (mif_state.routes == NULL)
 		return -ENOMEM;
-	if ((rc = ipsec_setup()) != 0)
+	if ((rc = ipsec_setup()) != 0 ||
+	    (rc = mif_ctl_init(&cfg, mif_state.pool)) != 0)
 		return rc;
-	return mif_ctl_init(&cfg, mif_state.pool);
+	return mif_ike_daemon_init(&cfg);
 }
 
 static int
@@ -326,6 +329,7 @@ teardown(void)
 	mif_port_close_all();
 	for (i = 0; i < cfg.n_workers; i++)
 		mif_worker_destroy(workers[i]);
+	mif_ike_daemon_fini();
 	ipsec_teardown();
 	mif_route_table_destroy(mif_state.routes);
 	mif_neigh_table_destroy(mif_state.neigh);

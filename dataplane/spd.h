@@ -207,6 +207,16 @@ int mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
 		      struct mif_spd **out);
 
 /**
+ * mif_spd_cfg_build() with @p n_extra rules added before the file's
+ * policies (they win ties of priority): the Child SAs negotiated by IKE
+ * (control/ike_dp.c). @return as mif_spd_cfg_build()
+ */
+int mif_spd_cfg_build_extra(const struct mif_cfg *cfg, enum mif_spd_dir dir,
+			    const struct mif_spd_rule *extra,
+			    unsigned int n_extra, mif_spd_sa_resolve_t resolve,
+			    void *arg, int socket_id, struct mif_spd **out);
+
+/**
  * Self-test for debug builds at start-up (after rte_eal_init()): known
  * answers, then rte_acl against the linear reference on random rules.
  * Takes a few milliseconds. @return 0, -EPROTO (logged) or -ENOMEM

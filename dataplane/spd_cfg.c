@@ -49,6 +49,16 @@ mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
 		  mif_spd_sa_resolve_t resolve, void *arg, int socket_id,
 		  struct mif_spd **out)
 {
+	return mif_spd_cfg_build_extra(cfg, dir, NULL, 0, resolve, arg,
+				       socket_id, out);
+}
+
+int
+mif_spd_cfg_build_extra(const struct mif_cfg *cfg, enum mif_spd_dir dir,
+			const struct mif_spd_rule *extra, unsigned int n_extra,
+			mif_spd_sa_resolve_t resolve, void *arg,
+			int socket_id, struct mif_spd **out)
+{
 	struct mif_spd_params prm = {
 		.name = dir == MIF_SPD_DIR_OUT ? "out" : "in",
 		.dir = dir,
@@ -65,6 +75,9 @@ mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
 	*out = NULL;
 	if ((spd = mif_spd_create(&prm)) == NULL)
 		return -ENOMEM;
+	for (i = 0; i < n_extra; i++)
+		if ((rc = mif_spd_rule_add(spd, &extra[i])) != 0)
+			goto out;
 	for (i = 0; i < cfg->n_policies; i++) {
 		if (cfg->policies[i].dir != want)
 			continue;

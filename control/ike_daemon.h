@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MIF_IKE_DAEMON_H
+#define MIF_IKE_DAEMON_H
+
+/** @file
+ * The IKEv2 daemon on the control thread (docs/ike.md): message
+ * dispatch, timers (retransmission, half-open expiry, liveness, rekey,
+ * cookie secret rotation) and start-up of configured initiators. Runs
+ * only when the configuration has an "ike" section.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/cfg.h"
+
+struct mif_ike_path;
+
+/** Start the daemon for @p cfg (kept by reference). @return 0 or -errno. */
+int mif_ike_daemon_init(const struct mif_cfg *cfg);
+
+/** Delete every SA (Child SAs leave the dataplane) and stop. */
+void mif_ike_daemon_fini(void);
+
+/** True between init and fini with at least one peer. */
+bool mif_ike_daemon_running(void);
+
+/** One IKE datagram (UDP payload, non-ESP marker removed). */
+void mif_ike_daemon_rx(const uint8_t *msg, size_t len,
+		       const struct mif_ike_path *path);
+
+/** Timers; call about ten times a second. */
+void mif_ike_daemon_timer(uint64_t now_tsc);
+
+/** "ike NAME VALUE" and per-SA lines for the counters block. */
+void mif_ike_daemon_print(FILE *f);
+
+#endif

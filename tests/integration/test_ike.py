@@ -1,0 +1,371 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""IKEv2 between mifgw's daemon and strongSwan's charon (issue 5).
+
+Topology (harness.py): server ("lan", 192.0.2.2) - mifgw - user ("wan",
+198.51.100.2). charon runs in the user's namespace with kernel-libipsec
+(this kernel has no ESP) behind its inner address 10.9.0.1; mifgw
+protects 192.0.2.0/24 <-> 10.9.0.0/24. charon gets a private /run
+(unshare -m) and its own strongswan.conf; everything is removed on exit.
+
+Usage: test_ike.py MIFGW SCENARIO; test_ike.py --list
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+INNER = '10.9.0.1'
+SERVER = '192.0.2.2'
+GW = '198.51.100.1'
+USER = '198.51.100.2'
+PSK = 'mifgw-ike-test-psk-0123'
+GW_ID = 'gw.example.org'
+USER_ID = 'user@example.org'
+
+
+def ike_section(initiate=False, remote_id=USER_ID, proposals=None,
+                child_life=3600):
+    props = proposals or ['aes256gcm16-prfsha256-ecp256',
+                          'aes256-sha256-modp2048']
+    q = ', '.join(f'"{p}"' for p in props)
+    return f'''
+ike = {{
+  cookie_threshold = 8;
+  max_half_open = 32;
+  peers = ( {{
+    name = "user1"; local_addr = "{GW}";
+    remote_addr = "{USER if initiate else 'any'}";
+    local_id = "{GW_ID}"; remote_id = "{remote_id}";
+    auth = "psk"; psk = "{PSK}";
+    proposals = [ {q} ];
+    esp_proposals = [ "aes256gcm16", "aes128-sha256" ];
+    child_lifetime = {child_life};
+    initiate = {'true' if initiate else 'false'};
+    children = ( {{ name = "net"; local_ts = [ "192.0.2.0/24" ];
+                    remote_ts = [ "10.9.0.0/24" ]; mode = "tunnel"; }} );
+  }} );
+}};
+'''
+
+
+class Charon:
+    """charon + swanctl in the user's namespace."""
+
+    def __init__(self, topo, psk=PSK, local_id=USER_ID, remote_id=GW_ID,
+                 proposals='aes256gcm16-prfsha256-ecp256',
+                 esp='aes256gcm16', start=False):
+        self.topo = topo
+        self.ns = topo.ns['wan']
+        self.dir = os.path.join(topo.dir, 'charon')
+        os.makedirs(os.path.join(self.dir, 'run'))
+        self.log = os.path.join(self.dir, 'charon.log')
+        self.conf = os.path.join(self.dir, 'strongswan.conf')
+        self.swanctl = os.path.join(self.dir, 'swanctl.conf')
+        with open(self.conf, 'w', encoding='ascii') as f:
+            f.write(f'''charon {{
+  load = random nonce openssl hmac gcm kdf socket-default kernel-libipsec kernel-netlink vici
+  retransmit_tries = 3
+  retransmit_timeout = 1.0
+  filelog {{
+    t {{ path = {self.log}
+        flush_line = yes
+        default = 1
+        ike = 2
+    }}
+  }}
+}}
+''')
+        with open(self.swanctl, 'w', encoding='ascii') as f:
+            f.write(f'''connections {{
+  gw {{
+    version = 2
+    local_addrs = {USER}
+    remote_addrs = {GW}
+    proposals = {proposals}
+    local {{ auth = psk
+            id = {local_id} }}
+    remote {{ auth = psk
+             id = {remote_id} }}
+    children {{
+      net {{ local_ts = 10.9.0.0/24
+            remote_ts = 192.0.2.0/24
+            esp_proposals = {esp}
+            start_action = {'start' if start else 'none'} }}
+    }}
+  }}
+}}
+secrets {{
+  ike-gw {{ id-1 = {local_id}
+           id-2 = {remote_id}
+           secret = {psk} }}
+}}
+''')
+        self.proc = None
+
+    def sh(self, cmd, timeout=30, check=False):
+        """A command in charon's mount namespace view (/run bound)."""
+        script = (f"mount --bind '{self.dir}/run' /run && "
+                  f"STRONGSWAN_CONF='{self.conf}' {cmd}")
+        return harness.run(['unshare', '-m', 'sh', '-c', script],
+                           ns=self.ns, timeout=timeout, check=check)
+
+    def start(self):
+        script = (f"mount --bind '{self.dir}/run' /run && "
+                  f"exec env STRONGSWAN_CONF='{self.conf}' "
+                  f"/usr/lib/ipsec/charon")
+        self.proc = self.topo.helper('wan', ['unshare', '-m', 'sh', '-c',
+                                             script])
+        for _ in range(50):
+            if os.path.exists(os.path.join(self.dir, 'run',
+                                           'charon.vici')):
+                break
+            time.sleep(0.1)
+        else:
+            raise harness.HarnessError('charon: no vici socket')
+        cp = self.sh(f"swanctl --load-all --file '{self.swanctl}'")
+        if cp.returncode != 0:
+            raise harness.HarnessError('swanctl --load-all: ' + cp.stdout
+                                       + cp.stderr)
+
+    def initiate(self, timeout=15):
+        return self.sh(f'swanctl --initiate --child net --timeout '
+                       f'{timeout}', timeout=timeout + 5)
+
+    def logtext(self):
+        try:
+            with open(self.log, encoding='utf-8', errors='replace') as f:
+                return f.read()
+        except OSError:
+            return ''
+
+    def wait_log(self, pattern, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(pattern, self.logtext()):
+                return True
+            time.sleep(0.2)
+        return False
+
+
+def fail(topo, charon, msg):
+    print('FAIL:', msg)
+    if charon is not None:
+        print('--- charon log (tail) ---')
+        print('\n'.join(charon.logtext().splitlines()[-40:]))
+    print('--- mifgw stderr (tail) ---')
+    print('\n'.join(topo.stderr().splitlines()[-40:]))
+    sys.exit(1)
+
+
+def counters(topo):
+    topo.proc.send_signal(harness.signal.SIGUSR1)
+    time.sleep(0.5)
+    return harness.parse_counters(topo.stdout())
+
+
+def ike_lines(c, key):
+    return c['other'].get(key, []) if c else []
+
+
+def ike_value(c, name):
+    for line in ike_lines(c, 'ike'):
+        f = line.split()
+        if f[0] == name:
+            return int(f[1])
+    return None
+
+
+def sa_packets(c):
+    """{sa name: packets} of the Child SA entries mifgw installed."""
+    out = {}
+    for line in ike_lines(c, 'sa'):
+        f = line.split()
+        if len(f) == 3 and f[1] == 'packets' and f[0].startswith('user1-'):
+            out[f[0]] = int(f[2])
+    return out
+
+
+def make_topo(mifgw, **ike):
+    topo = harness.Topology(
+        mifgw, routes=[{'prefix': '10.9.0.0/24', 'via': USER,
+                        'port': 'wan'}],
+        client_extra={'wan': [(INNER + '/32', 'lo')]})
+    gw = topo.gw
+    orig = gw.write_config
+
+    def write_config():
+        orig()
+        with open(gw.cfg_path, 'a', encoding='ascii') as f:
+            f.write(ike_section(**ike))
+    gw.write_config = write_config
+    return topo
+
+
+def traffic(topo, charon):
+    """Ping and a TCP transfer from the user's inner address to the
+    server, through the negotiated SAs."""
+    cp = topo.client('wan', ['ping', '-n', '-c', '5', '-i', '0.2', '-W',
+                             '2', '-I', INNER, SERVER], check=False,
+                     timeout=30)
+    if ' 5 received' not in cp.stdout:
+        fail(topo, charon, 'ping through the tunnel: ' + cp.stdout)
+    srv = topo.helper('lan', [harness.PYTHON, os.path.join(harness.HERE,
+                      'xfer.py'), 'serve', '--bind', SERVER, '--port',
+                      '5201', '--timeout', '20'])
+    time.sleep(0.5)
+    cp = topo.python('wan', 'xfer.py', ['send', '--dst', SERVER, '--port',
+                     5201, '--bytes', 2000000, '--timeout', 20],
+                     timeout=40, check=False)
+    out, _ = srv.communicate(timeout=30)
+    try:
+        got = json.loads(out.strip().splitlines()[-1])
+        sent = json.loads(cp.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        got = sent = None
+    if cp.returncode != 0 or not got or got != {**got, **{
+            'bytes': sent['bytes'], 'sha256': sent['sha256']}} or \
+            got['bytes'] != 2000000:
+        fail(topo, charon, f'TCP transfer: {cp.stdout} {cp.stderr} / {out}')
+    print('ping 5/5 and a 2 MB TCP transfer through the Child SA')
+
+
+def check_installed(topo, charon, want=1):
+    c = counters(topo)
+    children = ike_lines(c, 'ike_child')
+    inst = [x for x in children if x.endswith('installed') and
+            'NOT' not in x]
+    if len(inst) != want:
+        fail(topo, charon, f'expected {want} installed Child SAs, '
+             f'counters show {children}')
+    return c
+
+
+def sc_responder(mifgw):
+    with make_topo(mifgw) as topo:
+        ch = Charon(topo)
+        ch.start()
+        cp = ch.initiate()
+        if cp.returncode != 0:
+            fail(topo, ch, 'swanctl --initiate failed')
+        check_installed(topo, ch)
+        traffic(topo, ch)
+        c = counters(topo)
+        pk = sa_packets(c)
+        if len(pk) != 2 or min(pk.values()) < 5:
+            fail(topo, ch, f'SA packet counters {pk}')
+        print('mifgw SA counters:', pk)
+        # Delete from charon's side: the SAs leave the dataplane.
+        ch.sh('swanctl --terminate --ike gw --timeout 10', timeout=20)
+        time.sleep(1)
+        c = counters(topo)
+        if ike_lines(c, 'ike_child') or sa_packets(c) or \
+                ike_value(c, 'sa_down') != 1:
+            fail(topo, ch, 'after the delete: ' + str(c['other']))
+        cp = topo.client('wan', ['ping', '-n', '-c', '2', '-W', '1', '-I',
+                                 INNER, SERVER], check=False, timeout=20)
+        print('charon deleted the IKE SA; mifgw removed both SAs')
+
+
+def sc_initiator(mifgw):
+    with make_topo(mifgw, initiate=True) as topo:
+        ch = Charon(topo)
+        ch.start()
+        if not ch.wait_log(r'CHILD_SA net\{\d+\} established', 20):
+            fail(topo, ch, 'mifgw did not bring up the Child SA')
+        check_installed(topo, ch)
+        traffic(topo, ch)
+        print('mifgw initiated; charon established IKE and Child SA')
+
+
+def sc_rekey(mifgw):
+    """mifgw rekeys the Child SA (lifetime 12 s) under a continuous
+    ping, then deletes the old pair: no loss."""
+    with make_topo(mifgw, initiate=True, child_life=12) as topo:
+        ch = Charon(topo)
+        ch.start()
+        if not ch.wait_log(r'CHILD_SA net\{\d+\} established', 20):
+            fail(topo, ch, 'no Child SA')
+        cp = topo.client('wan', ['ping', '-n', '-c', '100', '-i', '0.2',
+                                 '-W', '2', '-I', INNER, SERVER],
+                         check=False, timeout=60)
+        m = re.search(r'(\d+) received', cp.stdout)
+        got = int(m.group(1)) if m else 0
+        c = counters(topo)
+        if ike_value(c, 'rekey_child') is None or \
+                ike_value(c, 'rekey_child') < 1:
+            fail(topo, ch, 'no Child SA rekey happened')
+        if got != 100:
+            fail(topo, ch, f'{100 - got} of 100 pings lost across the '
+                 'rekey')
+        check_installed(topo, ch, 1)
+        print(f'{ike_value(c, "rekey_child")} Child SA rekeys under ping,'
+              ' 100/100 replies')
+
+
+def expect_fail(mifgw, ch_kw, mif_log, charon_log, what, ike_kw=None):
+    with make_topo(mifgw, **(ike_kw or {})) as topo:
+        bad = Charon(topo, **ch_kw)
+        bad.start()
+        bad.initiate(timeout=8)
+        if not bad.wait_log(charon_log, 10):
+            fail(topo, bad, f'{what}: charon did not log {charon_log}')
+        if not re.search(mif_log, topo.stderr()):
+            fail(topo, bad, f'{what}: mifgw did not log {mif_log}')
+        # The daemon goes on: a good peer still gets through.
+        bad.sh('swanctl --load-all --file /dev/null')
+        if not topo.alive():
+            fail(topo, bad, 'mifgw died')
+        print(f'{what}: refused as expected, mifgw logged it')
+        return topo
+
+
+def sc_badpsk(mifgw):
+    expect_fail(mifgw, {'psk': 'a-completely-different-psk'},
+                r'PSK AUTH does not verify: AUTHENTICATION_FAILED',
+                r'received AUTHENTICATION_FAILED', 'wrong PSK')
+
+
+def sc_unknown_id(mifgw):
+    expect_fail(mifgw, {'local_id': 'stranger@example.org'},
+                r'identity "stranger@example.org" matches no configured '
+                r'peer', r'received AUTHENTICATION_FAILED',
+                'unknown identity')
+
+
+def sc_no_proposal(mifgw):
+    expect_fail(mifgw, {'proposals': 'aes128-sha1-modp3072'},
+                r'no proposal in common, answered NO_PROPOSAL_CHOSEN',
+                r'received NO_PROPOSAL_CHOSEN', 'no common proposal')
+
+
+SCENARIOS = {
+    'responder': sc_responder,
+    'initiator': sc_initiator,
+    'rekey': sc_rekey,
+    'badpsk': sc_badpsk,
+    'unknown_id': sc_unknown_id,
+    'no_proposal': sc_no_proposal,
+}
+
+
+def main():
+    if sys.argv[1:] == ['--list']:
+        print('\n'.join(SCENARIOS))
+        return 0
+    if len(sys.argv) != 3 or sys.argv[2] not in SCENARIOS:
+        print(__doc__)
+        return 2
+    SCENARIOS[sys.argv[2]](sys.argv[1])
+    print('PASS')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
