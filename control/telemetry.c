@@ -29,6 +29,7 @@
 #include "common/counters.h"
 #include "common/log.h"
 #include "common/state.h"
+#include "control/ifset_link.h"
 #include "control/telemetry.h"
 #include "dataplane/port.h"
 
@@ -138,6 +139,9 @@ link_check_port(unsigned int i, bool first)
 		MIF_LOG(dp, NOTICE, "port %s: link changed from %s to %s",
 			p->name, link_fmt(old, was, sizeof(was)),
 			link_fmt(w, now, sizeof(now)));
+	/* Issue 4: SA paths on this port fail over, or fail back. */
+	if ((old ^ w) & LINK_UP)
+		mif_ifset_link_event(p, (w & LINK_UP) != 0);
 }
 
 void
