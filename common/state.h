@@ -43,6 +43,8 @@ struct mif_state {
 	bool ipsec;
 	struct mif_sad *sad;		/**< lock-free lookups, QSBR frees */
 	struct mif_sa_tab *sas;		/**< static SAs by id (sa_cfg.h) */
+	bool has_exc;			/**< an exception tap is configured */
+	uint16_t exc_port;		/**< its index into mif_ports */
 	struct rte_rcu_qsbr *qsbr;	/**< one reader slot per worker */
 	unsigned int burst;
 	unsigned int idle_sleep_us;

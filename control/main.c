@@ -227,6 +227,33 @@ ipsec_teardown(void)
 	mif_state.sas = NULL;
 }
 
+/* The exception tap is one more port, with no address: workers poll it
+ * like the others (what the host sends meets the outbound SPD) and send
+ * to it what is for the host (dataplane/fwd.c, local_input()). */
+static int
+exception_port_add(void)
+{
+	struct mif_cfg_port *p;
+
+	if (cfg.exception_dev[0] == '\0')
+		return 0;
+	if (cfg.n_ports == MIF_CFG_MAX_PORTS) {
+		MIF_LOG(main, ERR, "exception: %u ports already, no room for the tap",
+			cfg.n_ports);
+		return -ENOSPC;
+	}
+	p = &cfg.ports[cfg.n_ports];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "exception");
+	snprintf(p->dev, sizeof(p->dev), "%s", cfg.exception_dev);
+	p->is_vdev = true;
+	p->role = MIF_PORT_PROTECTED;
+	p->mtu = MIF_CFG_DEF_MTU;
+	mif_state.exc_port = (uint16_t)cfg.n_ports++;
+	mif_state.has_exc = true;
+	return 0;
+}
+
 static int
 dataplane_setup(void)
 {
@@ -246,7 +273,8 @@ dataplane_setup(void)
 			rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	if ((rc = mif_punt_init(PUNT_RING_SIZE)) != 0)
+	if ((rc = mif_punt_init(PUNT_RING_SIZE)) != 0 ||
+	    (rc = exception_port_add()) != 0)
 		return rc;
 	if ((rc = mif_port_setup_all(&cfg, mif_state.pool,
 				     cfg.n_workers)) != 0)

@@ -77,7 +77,10 @@ parse_eth(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint16_t in_port)
 		return -1;
 	}
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	/* The host stack on the exception tap addresses its own MAC (the
+	 * tap runs without ARP): everything it writes is for us. */
 	if (rte_is_unicast_ether_addr(&eh->dst_addr) &&
+	    !(mif_state.has_exc && in_port == mif_state.exc_port) &&
 	    unlikely(!rte_is_same_ether_addr(&eh->dst_addr,
 					     &mif_ports[in_port].mac))) {
 		drop(c, m, MIF_DROP_NOT_FOR_US);
@@ -211,6 +214,37 @@ drop_mcast:
 	return false;
 }
 
+static enum local_kind local_classify(const struct rte_mbuf *m);
+
+/* A packet for one of our addresses. IKE and ICMP (echo, ND, errors)
+ * are the control thread's; with an exception tap, anything else goes
+ * to the host stack behind it (the gateway as an endpoint), without,
+ * the control thread counts it as local_unhandled. */
+static inline void
+local_input(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint16_t in_port,
+	    uint8_t family)
+{
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
+	};
+	uint16_t x = mif_state.exc_port;
+
+	if (!mif_state.has_exc || in_port == x ||
+	    local_classify(m) != LOCAL_OTHER) {
+		punt(c, m, in_port, family, MIF_PUNT_LOCAL, 0);
+		return;
+	}
+	/* The tap's kernel side has a MAC of its own that we do not
+	 * track; a broadcast frame with a unicast IP is taken by it. */
+	if (unlikely(mif_fwd_eth_push(m, &bcast, &mif_ports[x].mac,
+				      family == AF_INET ? RTE_ETHER_TYPE_IPV4 :
+				      RTE_ETHER_TYPE_IPV6) != 0)) {
+		drop(c, m, MIF_DROP_LOCAL_UNHANDLED);
+		return;
+	}
+	tx_stage(c, m, x);
+}
+
 /* Neighbour lookup and Ethernet header; the packet leaves on @p e. */
 static inline void
 output(struct mif_fwd_ctx *c, const struct mif_neigh_table *nt,
@@ -254,7 +288,7 @@ route_ipv4(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		punt(c, m, in_port, AF_INET, MIF_PUNT_NO_ROUTE, 0);
 		return;
 	case MIF_NH_LOCAL:
-		punt(c, m, in_port, AF_INET, MIF_PUNT_LOCAL, 0);
+		local_input(c, m, in_port, AF_INET);
 		return;
 	case MIF_NH_BCAST:	/* RFC 2644: no directed broadcasts */
 		drop(c, m, MIF_DROP_MCAST);
@@ -287,7 +321,7 @@ route_ipv6(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		nh = MIF_NH_IDX_NONE;
 	e = &rt->nh[nh];
 	if (e->kind == MIF_NH_LOCAL) {
-		punt(c, m, in_port, AF_INET6, MIF_PUNT_LOCAL, 0);
+		local_input(c, m, in_port, AF_INET6);
 		return;
 	}
 	/* RFC 4291 2.5.6: link-local packets never leave their link. */

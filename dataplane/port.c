@@ -156,6 +156,10 @@ port_queue_counts(struct mif_port *p, const struct rte_eth_dev_info *di,
 	}
 	if (strcmp(di->driver_name, "net_af_packet") == 0)
 		p->n_rxq = di->max_rx_queues;
+	else if (strcmp(di->driver_name, "net_tap") == 0)
+		/* net_tap refuses RX and TX queue counts that differ; the
+		 * workers share the extra RX queue like any other. */
+		p->n_rxq = need_tx;
 	else
 		p->n_rxq = RTE_MIN(n_workers, (unsigned int)di->max_rx_queues);
 	p->n_txq = need_tx;

@@ -54,7 +54,16 @@ SAS = {
     'x46': ('tunnel', 6, 4, False, 'aes-cbc-128', False, '10.8.0.0/24'),
     'x46e': ('tunnel', 6, 4, False, 'aes-cbc-128', True, '10.6.0.0/24'),
     'n4': ('tunnel', 4, 4, True, 'aes-gcm-128', True, '10.7.0.0/24'),
+    # Transport: the gateway itself is the endpoint (the host stack
+    # behind the exception tap answers); the "net" is the peer itself.
+    'tr4': ('transport', 4, 4, False, 'aes-gcm-128', False,
+            WAN['cl4'] + '/32'),
+    'tr6': ('transport', 6, 6, False, 'aes-cbc-128', True,
+            WAN['cl6'] + '/128'),
 }
+TUNNELS = ['t4', 't6', 'x46', 'x46e', 'n4']
+TRANSPORTS = ['tr4', 'tr6']
+ECHO_PORT = 7777
 KEYLEN = {'aes-gcm-128': 16, 'aes-gcm-256': 32, 'aes-cbc-128': 16}
 
 
@@ -105,14 +114,20 @@ def sa_config(name, direction):
     return '  { ' + '\n    '.join(lines) + ' }'
 
 
-def policies():
+def policies(names):
     out = []
-    for name, (_, _, ifam, _, _, _, net) in SAS.items():
+    for name in names:
+        mode, _, ifam, _, _, _, net = SAS[name]
         lan = '192.0.2.0/24' if ifam == 4 else '2001:db8:1::/64'
+        proto = ''
+        if mode == 'transport':
+            # Only the UDP echo service of the host is protected.
+            lan = addrs(name)[0] + ('/32' if ifam == 4 else '/128')
+            proto = 'proto = "udp"; '
         out.append(f'  {{ dir = "out"; src = "{lan}"; dst = "{net}"; '
-                   f'action = "protect"; sa = "{name}_out"; }}')
+                   f'{proto}action = "protect"; sa = "{name}_out"; }}')
         out.append(f'  {{ dir = "in"; src = "{net}"; dst = "{lan}"; '
-                   f'action = "protect"; sa = "{name}_in"; }}')
+                   f'{proto}action = "protect"; sa = "{name}_in"; }}')
     # Everything else from the protected side is forwarded in clear.
     for any_ in ('0.0.0.0/0', '::/0'):
         out.append(f'  {{ dir = "out"; src = "{any_}"; dst = "{any_}"; '
@@ -120,10 +135,13 @@ def policies():
     return out
 
 
-def extra_config():
-    sas = [sa_config(n, d) for n in SAS for d in ('in', 'out')]
-    return ('sas = (\n' + ',\n'.join(sas) + '\n);\npolicies = (\n' +
-            ',\n'.join(policies()) + '\n);\n')
+def extra_config(names, tap=None):
+    sas = [sa_config(n, d) for n in names for d in ('in', 'out')]
+    text = ('sas = (\n' + ',\n'.join(sas) + '\n);\npolicies = (\n' +
+            ',\n'.join(policies(names)) + '\n);\n')
+    if tap:
+        text += f'exception = {{ dev = "net_tap0,iface={tap}"; }};\n'
+    return text
 
 
 # ---- the peer's ESP ---------------------------------------------------
@@ -140,8 +158,9 @@ def scapy_sa(name, direction, hi=0, with_auth=True):
         kw.update(crypt_algo='AES-CBC', crypt_key=k['key'])
         if with_auth:
             kw.update(auth_algo='SHA2-256-128', auth_key=k['auth_key'])
-    kw['tunnel_header'] = (IP(src=src, dst=dst) if ofam == 4
-                           else IPv6(src=src, dst=dst))
+    if mode == 'tunnel':
+        kw['tunnel_header'] = (IP(src=src, dst=dst) if ofam == 4
+                               else IPv6(src=src, dst=dst))
     if natt:
         kw['nat_t_header'] = UDP(sport=4500, dport=4500)
     return SecurityAssociation(ESP, spi=spi(name, direction), esn_en=esn,
@@ -469,7 +488,7 @@ def tunnels(t):
     t.ping('wan', WAN['gw4'], count=1)
     t.ping('wan', WAN['gw6'], count=1)
     t.ping('lan', LAN['gw6'], count=1)
-    for name in SAS:
+    for name in TUNNELS:
         hi = 0
         inbound(t, lan, wan, name, hi=hi)
         got, seqs = outbound(t, lan, wan, name)
@@ -478,7 +497,7 @@ def tunnels(t):
               f'{name}: outbound sequence numbers 1..5 ({seqs})')
     time.sleep(0.3)
     c = t.counters()
-    for name in SAS:
+    for name in TUNNELS:
         check(sa_ctr(c, f'{name}_in', 'packets') == 5,
               f'{name}_in: packets counter 5 '
               f'({sa_ctr(c, f"{name}_in", "packets")})')
@@ -491,7 +510,101 @@ def tunnels(t):
         s.close()
 
 
-SCENARIOS = {'tunnels': tunnels}
+ECHO = '''
+import socket, select
+ss = []
+for fam, a in ((socket.AF_INET, '0.0.0.0'), (socket.AF_INET6, '::')):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.bind((a, %d))
+    ss.append(s)
+print('ready', flush=True)
+while True:
+    for s in select.select(ss, [], [])[0]:
+        d, peer = s.recvfrom(65535)
+        s.sendto(b'echo:' + d, peer)
+''' % ECHO_PORT
+
+
+def endpoint_setup(t, tap):
+    """The host side of the exception tap in the gateway namespace: our
+    wan addresses, no ARP/ND (the tap frames go to mifgw whatever their
+    MAC), and a UDP echo service."""
+    ns = t.ns['gw']
+    for _ in range(50):
+        if t.client('gw', ['ip', 'link', 'show', tap],
+                    check=False).returncode == 0:
+            break
+        time.sleep(0.1)
+    t.client('gw', ['sysctl', '-qw', f'net.ipv6.conf.{tap}.disable_ipv6=0'])
+    t.client('gw', ['ethtool', '-K', tap, 'tx', 'off'], check=False)
+    t.client('gw', ['ip', 'link', 'set', tap, 'arp', 'off', 'up'])
+    t.client('gw', ['ip', 'addr', 'add', WAN['gw4'] + '/32', 'dev', tap])
+    t.client('gw', ['ip', '-6', 'addr', 'add', WAN['gw6'] + '/128', 'dev',
+                    tap, 'nodad'])
+    t.client('gw', ['ip', 'route', 'add', '198.51.100.0/24', 'dev', tap])
+    t.client('gw', ['ip', '-6', 'route', 'add', '2001:db8:2::/64', 'dev',
+                    tap])
+    p = t.helper('gw', ['/usr/bin/python3', '-c', ECHO])
+    check(p.stdout.readline().strip() == 'ready', 'UDP echo service up')
+    log(f'exception tap {tap} configured in {ns}')
+
+
+def is_esp_spi(name):
+    return is_esp_from_gw(name)
+
+
+def endpoint(t, tap):
+    """Transport mode with the gateway itself as the endpoint: scapy
+    sends UDP to the gateway's address in ESP; mifgw decrypts and hands
+    it to the host stack behind the exception tap; the echo service's
+    answer comes back through the tap, meets the outbound SPD and leaves
+    in ESP, which scapy decrypts."""
+    endpoint_setup(t, tap)
+    lan, wan = Link(t, 'lan'), Link(t, 'wan')
+    t.ping('wan', WAN['gw4'], count=1)
+    t.ping('wan', WAN['gw6'], count=1)
+    n = 4
+    for name in TRANSPORTS:
+        gw, peer = addrs(name)
+        wan.drain()
+        sent = []
+        for i in range(n):
+            pay = f'{name} host {i}'.encode()
+            sent.append(b'echo:' + pay)
+            inner = inner_udp(peer, gw, pay, sport=40000 + i,
+                              dport=ECHO_PORT)
+            wan.send_ip(peer_encrypt(name, inner.__class__(raw(inner)),
+                                     i + 1))
+        got = wan.collect(is_esp_from_gw(name), n, timeout=5)
+        pays = []
+        for b in got:
+            try:
+                p = peer_decrypt(name, b)
+                pays.append(bytes(p[UDP].payload))
+                check(p.src == gw and p.dst == peer and
+                      p[UDP].sport == ECHO_PORT,
+                      f'{name}: transport answer {gw} -> {peer}')
+            except Exception as e:      # noqa: BLE001
+                check(False, f'{name}: scapy cannot decrypt: {e!r}')
+        check(sorted(pays) == sorted(sent),
+              f'{name}: {n} UDP packets to the host in ESP, {len(pays)} '
+              f'answers back in ESP decrypted by scapy')
+    time.sleep(0.3)
+    c = t.counters()
+    for name in TRANSPORTS:
+        for d in ('in', 'out'):
+            v = sa_ctr(c, f'{name}_{d}', 'packets')
+            check(v == n, f'{name}_{d}: packets counter {n} ({v})')
+    tx = c['port'].get('exception', {}).get('tx', 0)
+    rx = c['port'].get('exception', {}).get('rx', 0)
+    check(tx >= 2 * n and rx >= 2 * n,
+          f'exception port: tx {tx}, rx {rx} (>= {2 * n} each)')
+
+
+SCENARIOS = {'tunnels': (tunnels, TUNNELS),
+             'endpoint': (endpoint, TRANSPORTS)}
 
 
 def main():
@@ -502,18 +615,24 @@ def main():
         print('skip: needs root')
         return 77
     mifgw, scen = sys.argv[1], sys.argv[2]
+    fn, names = SCENARIOS[scen]
     t = Topology(mifgw)
     g = t.gw
     orig = g.write_config
+    tap = f'mx{t.tag.split("-")[1]}{os.getpid() % 10000}' \
+        if scen == 'endpoint' else None
 
     def write_config():
         orig()
         with open(g.cfg_path, 'a', encoding='ascii') as f:
-            f.write(extra_config())
+            f.write(extra_config(names, tap))
     g.write_config = write_config
     try:
         t.start()
-        SCENARIOS[scen](t)
+        if tap:
+            fn(t, tap)
+        else:
+            fn(t)
         rc = t.stop()
         check(rc == 0, f'mifgw exited with {rc}')
         check(not t.sanitizer_reports(), 'no sanitizer report')
