@@ -22,6 +22,7 @@ import os
 import select
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -50,7 +51,7 @@ def check(cond, what):
 # Keys are per SA pair and fixed: this is a test, the keys are public.
 SAS = {
     't4': ('tunnel', 4, 4, False, 'aes-gcm-128', False, '10.9.0.0/24'),
-    't6': ('tunnel', 6, 6, False, 'aes-gcm-256', True, '2001:db8:9::/64'),
+    't6': ('tunnel', 6, 6, False, 'aes-gcm-256', False, '2001:db8:9::/64'),
     'x46': ('tunnel', 6, 4, False, 'aes-cbc-128', False, '10.8.0.0/24'),
     'x46e': ('tunnel', 6, 4, False, 'aes-cbc-128', True, '10.6.0.0/24'),
     'n4': ('tunnel', 4, 4, True, 'aes-gcm-128', True, '10.7.0.0/24'),
@@ -382,11 +383,12 @@ def outbound(t, lan, wan, name, n=5, hi=0):
     """lan sends clear; scapy must decrypt mifgw's ESP."""
     src, dst = lan_host(name), peer_host(name)
     wan.drain()
-    sent = []
+    sent, inners = [], []
     for i in range(n):
         pay = f'{name} out {i}'.encode() * 4
         sent.append(pay)
-        lan.send_ip(raw(inner_udp(src, dst, pay, dport=6000)))
+        inners.append(raw(inner_udp(src, dst, pay, dport=6000)))
+        lan.send_ip(inners[-1])
     got = wan.collect(is_esp_from_gw(name), n)
     pays, seqs = [], []
     for b in got:
@@ -399,7 +401,70 @@ def outbound(t, lan, wan, name, n=5, hi=0):
             check(False, f'{name}: scapy cannot decrypt: {e!r}')
     check(pays == sent, f'{name}: {n} clear packets encrypted by mifgw, '
           f'decrypted by scapy ({len(got)} ESP, {len(pays)} decrypted)')
+    TSHARK.append((name, got, inners))
     return got, seqs
+
+
+TSHARK = []     # (SA name, mifgw's ESP packets, the clear inner packets)
+TSHARK_ENC = {'aes-gcm-128': 'AES-GCM with 16 octet ICV [RFC4106]',
+              'aes-gcm-256': 'AES-GCM with 16 octet ICV [RFC4106]',
+              'aes-cbc-128': 'AES-CBC [RFC3602]'}
+
+
+def tshark_check():
+    """tshark, given the keys through its esp_sa table, decodes mifgw's
+    output: the decrypted data is the inner packet, RFC 4303 padding
+    1, 2, 3, ..., pad length and next header, and no ICV is called bad.
+    tshark knows no ESN, so ESN SAs and NAT-T (which tshark's ESP
+    dissector reaches only with the udp.udp_encap heuristic) are left
+    out."""
+    frames, want, uat = [], [], []
+    for name, got, inners in TSHARK:
+        mode, ofam, ifam, natt, cipher, esn, _ = SAS[name]
+        if esn or natt or mode != 'tunnel':
+            continue
+        k = keys(name, 'out')
+        gw, peer = addrs(name)
+        key = k['key'] + (k['salt'] if 'gcm' in cipher else b'')
+        auth = ('"HMAC-SHA-256-128 [RFC4868]","0x%s"' % k['auth_key'].hex()
+                if 'cbc' in cipher else '"NULL",""')
+        uat.append('"IPv%d","%s","%s","0x%08x","%s","0x%s",%s' % (
+            ofam, gw, peer, spi(name, 'out'), TSHARK_ENC[cipher],
+            key.hex(), auth))
+        blk = 16 if 'cbc' in cipher else 4
+        for b, inner in zip(got, inners):
+            et = b'\x08\x00' if ofam == 4 else b'\x86\xdd'
+            frames.append(b'\x02\0\0\0\0\x02\x02\0\0\0\0\x01' + et + b)
+            pad = (blk - (len(inner) + 2) % blk) % blk
+            want.append((name, inner + bytes(range(1, pad + 1)) +
+                         bytes([pad, 4 if ifam == 4 else 41])))
+    path = f'/tmp/mift-esp-{os.getpid()}.pcap'
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for fr in frames:
+            f.write(struct.pack('<IIII', 0, 0, len(fr), len(fr)) + fr)
+    args = ['tshark', '-r', path, '-o', 'esp.enable_encryption_decode:TRUE',
+            '-o', 'esp.enable_authentication_check:TRUE', '-T', 'fields',
+            '-e', 'esp.decrypted_data', '-e', 'esp.icv_good',
+            '-e', 'esp.icv_bad']
+    for u in uat:
+        args += ['-o', 'uat:esp_sa:' + u]
+    try:
+        out = subprocess.run(args, capture_output=True, text=True,
+                             timeout=60)
+    finally:
+        os.unlink(path)
+    lines = out.stdout.splitlines()
+    check(len(lines) == len(want) and len(want) >= 15,
+          f'tshark decoded {len(lines)} of {len(want)} ESP packets of mifgw '
+          f'{out.stderr[-200:]}')
+    for ln, (name, w) in zip(lines, want):
+        f = ln.split('\t')
+        check(f[0] == w.hex(), f'tshark {name}: decrypted data is the inner '
+              f'packet + RFC 4303 trailer')
+        check(len(f) < 3 or f[2] != '1', f'tshark {name}: ICV not bad')
+        if 'gcm' in SAS[name][4]:
+            check(len(f) > 1 and f[1] == '1', f'tshark {name}: ICV good')
 
 
 def gcm_manual(name, seq, plain, pad, nh):
@@ -506,6 +571,7 @@ def tunnels(t):
               f'({sa_ctr(c, f"{name}_out", "packets")})')
     tamper(t, lan, wan)
     policy_checks(t, lan, wan)
+    tshark_check()
     for s in keep:
         s.close()
 
