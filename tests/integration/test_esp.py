@@ -112,6 +112,9 @@ def sa_config(name, direction):
     lines.append(f'esn = {"true" if esn else "false"};')
     if natt:
         lines.append('encap = "udp";')
+    if name == 'n4' and direction == 'out':
+        # Reached by the 5 packets of outbound(): one NOTICE line.
+        lines.append('soft = { packets = 3; }; hard = { packets = 1000; };')
     return '  { ' + '\n    '.join(lines) + ' }'
 
 
@@ -572,6 +575,9 @@ def tunnels(t):
     tamper(t, lan, wan)
     policy_checks(t, lan, wan)
     tshark_check()
+    ev = [ln for ln in t.stderr().splitlines() if 'SA n4_out' in ln]
+    check(len(ev) == 1 and 'soft lifetime reached' in ev[0],
+          f'soft packet lifetime of n4_out logged once: {ev}')
     for s in keep:
         s.close()
 
