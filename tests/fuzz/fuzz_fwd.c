@@ -22,6 +22,7 @@
 #include <rte_ring.h>
 
 #include "common/state.h"
+#include "control/cli.h"
 #include "control/ctl.h"
 #include "control/resolve.h"
 #include "dataplane/fwd.h"
@@ -32,6 +33,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* ctl.c's main loop also serves the CLI. This harness never runs that
+ * loop (it calls mif_ctl_poll() itself) and has no CLI, so the symbol
+ * only has to link; it answers as mif_cli_poll(NULL) does. */
+int
+mif_cli_poll(struct mif_cli *cli)
+{
+	(void)cli;
+	return 0;
+}
 
 static struct rte_mempool *pool;
 static struct mif_fwd_ctx ctx;
