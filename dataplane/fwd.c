@@ -429,6 +429,43 @@ esp_fold(struct mif_fwd_ctx *c, struct rte_mbuf *failed[], uint16_t n)
 		rte_pktmbuf_free(failed[i]);
 }
 
+/* Tunnel mode forwards the inner packet, so its TTL or hop limit goes
+ * down by one first (RFC 4301 5.1, as for any forwarded packet); one
+ * that would reach 0 goes to the control thread for ICMP time exceeded.
+ * The host's own packets from the exception tap are not forwarded.
+ * @return the packets left in @p mb. */
+static uint16_t
+tunnel_ttl_stage(struct mif_fwd_ctx *c, struct rte_mbuf *mb[], uint16_t n,
+		 uint16_t in_port)
+{
+	struct rte_ipv4_hdr *ip4;
+	struct rte_ipv6_hdr *ip6;
+	uint16_t i, k = 0;
+
+	if (mif_state.has_exc && in_port == mif_state.exc_port)
+		return n;
+	for (i = 0; i < n; i++) {
+		ip4 = rte_pktmbuf_mtod(mb[i], struct rte_ipv4_hdr *);
+		if ((ip4->version_ihl >> 4) == 4) {
+			if (ip4->time_to_live <= 1) {
+				punt(c, mb[i], in_port, AF_INET, MIF_PUNT_TTL, 0);
+				continue;
+			}
+			mif_fwd_ipv4_ttl_dec(ip4);
+		} else {
+			ip6 = (struct rte_ipv6_hdr *)ip4;
+			if (ip6->hop_limits <= 1) {
+				punt(c, mb[i], in_port, AF_INET6, MIF_PUNT_TTL,
+				     0);
+				continue;
+			}
+			ip6->hop_limits--;
+		}
+		mb[k++] = mb[i];
+	}
+	return k;
+}
+
 /* PROTECT: one mif_esp_outb_burst() per SA, packets of an SA in their
  * arrival order, then the outer packets are routed. */
 static void
@@ -456,6 +493,8 @@ protect_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 				drop(c, grp[j], MIF_DROP_NO_SA);
 			continue;
 		}
+		if (sa->mode == MIF_SA_MODE_TUNNEL)
+			g = tunnel_ttl_stage(c, grp, g, in_port);
 		ok = mif_esp_outb_burst(c->esp, sa, grp, g);
 		esp_fold(c, grp + ok, (uint16_t)(g - ok));
 		memcpy(out + n_out, grp, ok * sizeof(grp[0]));

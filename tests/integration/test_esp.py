@@ -404,7 +404,21 @@ def outbound(t, lan, wan, name, n=5, hi=0):
             check(False, f'{name}: scapy cannot decrypt: {e!r}')
     check(pays == sent, f'{name}: {n} clear packets encrypted by mifgw, '
           f'decrypted by scapy ({len(got)} ESP, {len(pays)} decrypted)')
-    TSHARK.append((name, got, inners))
+    # The gateway forwards the inner packet: TTL / hop limit one lower.
+    fwd = []
+    for b in inners:
+        p = IP(b) if b[0] >> 4 == 4 else IPv6(b)
+        if p.version == 4:
+            p.ttl -= 1
+            del p.chksum
+        else:
+            p.hlim -= 1
+        fwd.append(raw(p))
+    if got:
+        p = peer_decrypt(name, got[0])
+        ttl = p.ttl if p.version == 4 else p.hlim
+        check(ttl == 31, f'{name}: inner TTL/hop limit 32 -> {ttl}')
+    TSHARK.append((name, got, fwd))
     return got, seqs
 
 
