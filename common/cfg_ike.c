@@ -325,7 +325,7 @@ peer_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	    (rc = children_parse(ctx, g, p)) != 0 ||
 	    (rc = mif_cfg_get_uint(ctx, g, "ike_lifetime", 60, 86400 * 7,
 				   &p->ike_lifetime)) != 0 ||
-	    (rc = mif_cfg_get_uint(ctx, g, "child_lifetime", 30, 86400 * 7,
+	    (rc = mif_cfg_get_uint(ctx, g, "child_lifetime", 10, 86400 * 7,
 				   &p->child_lifetime)) != 0)
 		return rc;
 	return 0;
