@@ -16,17 +16,20 @@ server behind the gateway and the SA's "path" drop counter:
 - PENDING path (being verified): accepted inbound;
 - unknown source with the right SPI: discarded, counted.
 
-The operations at run time (add, remove, handover) are tested at unit
-level (test_ifset_ops); mifgw has no control channel for them yet.
+Then a path is added at run time through the CLI with a traffic
+selector (t4's peer network): t4 is accepted on it, the other SA of the
+same peer (n4, NAT-T) is not. Handover: test_ifset_handover.py.
 """
 
 import os
+import re
 import struct
 import sys
 import time
 
 from scapy.all import IP, UDP
 
+import test_cli as tc
 import test_esp as E
 from harness import HarnessError, Topology
 
@@ -46,9 +49,10 @@ def sa_config_paths():
 
 
 def extra_config():
-    sas = [sa_config_paths(), E.sa_config('t4', 'out')]
+    sas = [sa_config_paths(), E.sa_config('t4', 'out'),
+           E.sa_config('n4', 'in'), E.sa_config('n4', 'out')]
     return ('sas = (\n' + ',\n'.join(sas) + '\n);\npolicies = (\n' +
-            ',\n'.join(E.policies(['t4'])) + '\n);\n')
+            ',\n'.join(E.policies(['t4', 'n4'])) + '\n);\n')
 
 
 def with_src(b, src):
@@ -69,19 +73,53 @@ class Sender:
         self.seq = 0
         self.dst = E.lan_host('t4')
 
-    def burst(self, src, n, tag):
+    def burst(self, src, n, tag, sa='t4'):
         """n packets from outer source src; returns how many arrived."""
         self.lan.drain()
         for i in range(n):
             self.seq += 1
-            inner = E.inner_udp(E.peer_host('t4'), self.dst,
+            inner = E.inner_udp(E.peer_host(sa), self.dst,
                                 f'{tag} {i}'.encode() * 4, dport=5100)
-            self.wan.send_ip(with_src(E.peer_encrypt('t4', inner,
+            self.wan.send_ip(with_src(E.peer_encrypt(sa, inner,
                                                      self.seq), src))
         got = self.lan.collect(E.is_udp_to(self.dst, 5100), n,
                                timeout=2.0)
         return len([b for b in got
                     if bytes(IP(b)[UDP].payload).startswith(tag.encode())])
+
+
+def scoped(t, s, n):
+    """An operation scoped by traffic selector (the CLI takes a prefix:
+    the SAs whose protect policies' far side contains it) changes only
+    those SAs: 10.9.0.0/24 is t4's peer network, not n4's."""
+    new = '198.51.100.50'
+    got = s.burst(E.WAN['cl4'], n, 'n4-own', 'n4')
+    E.check(got == n, f'n4 on its own path: {got}/{n}')
+    out = cli(t, [f'paths add 10.9.0.0/24 {E.WAN["gw4"]} {new}'])
+    E.check('t4_in: path' in out and 'n4' not in out,
+            f'paths add scoped to 10.9.0.0/24: {out.strip()!r}')
+    got = s.burst(new, n, 't4-new')
+    E.check(got == n, f't4 on the added path: {got}/{n}')
+    got = s.burst(new, n, 'n4-new', 'n4')
+    E.check(got == 0, f'n4 on t4\'s new path: {got}/{n} (want 0)')
+    got = s.burst(E.WAN['cl4'], n, 'n4-again', 'n4')
+    E.check(got == n, f'n4 still on its own path: {got}/{n}')
+
+
+def cli(t, cmds):
+    own = os.open('/proc/self/ns/net', os.O_RDONLY)
+    fd = os.open(f'/run/netns/{t.ns["gw"]}', os.O_RDONLY)
+    try:
+        E.setns(fd)
+        c = tc.Raw(2323)
+    finally:
+        E.setns(own)
+        os.close(fd)
+        os.close(own)
+    c.expect(re.escape(tc.PROMPT), 5)
+    out = ''.join(c.cmd(line) or '' for line in cmds)
+    c.close()
+    return out
 
 
 def run(t):
@@ -107,6 +145,7 @@ def run(t):
     pk = E.sa_ctr(c, 't4_in', 'packets')
     E.check(pk == 3 * n, f't4_in packets {pk} (want {3 * n})')
     E.check(E.sa_ctr(c, 't4_in', 'replay') == 0, 't4_in: no replay drop')
+    scoped(t, s, n)
     for k in keep:
         k.close()
 
