@@ -515,6 +515,13 @@ def tamper(t, lan, wan):
     unk = bytearray(mk(104))
     struct.pack_into('!I', unk, esp_offset(unk), 0x0BADBEEF)
     wan.send_ip(bytes(unk))
+    # Valid ESP of t4, but the inner source is x46's network: RFC 4301
+    # 5.2 refuses it after decryption.
+    wan.send_ip(peer_encrypt(name, inner_udp(peer_host('x46'), dst,
+                                             b'outside', dport=5999), 110))
+    # RFC 3948 2.3 NAT keepalive to the gateway.
+    wan.send_ip(raw(IP(src=WAN['cl4'], dst=WAN['gw4']) /
+                    UDP(sport=4500, dport=4500) / b'\xff'))
     lan.drain()
     wan.send_ip(mk(105))                        # the SA still works
     got = lan.collect(is_udp_to(dst, 5999), 1)
@@ -528,14 +535,20 @@ def tamper(t, lan, wan):
           f'({d("bad_len")})')
     check(d('bad_pad') == 1, f'{sa}: bad padding counted as bad_pad '
           f'({d("bad_pad")})')
+    check(d('policy') == 1, f'{sa}: inner packet outside the SA\'s '
+          f'selectors counted as policy ({d("policy")})')
+    ka = drop_ctr(b1, 'natt_keepalive') - drop_ctr(b0, 'natt_keepalive')
+    check(ka == 1, f'NAT keepalive counted as natt_keepalive ({ka})')
     nosa = drop_ctr(b1, 'no_sa') - drop_ctr(b0, 'no_sa')
     check(nosa == 1, f'unknown SPI counted as no_sa ({nosa})')
-    check(d('packets') == 2, f'{sa}: the two good packets counted '
+    # The SA counts what its ICV verified: the two good packets and the
+    # one the 5.2 check refused afterwards (also under policy).
+    check(d('packets') == 3, f'{sa}: the three authentic packets counted '
           f'({d("packets")})')
     check(len(got) == 1 and b'tamper 105' in got[0],
           f'{sa}: a good packet after the bad ones still gets through')
     esp_sa = drop_ctr(b1, 'esp_sa') - drop_ctr(b0, 'esp_sa')
-    check(esp_sa == 4, f'gateway drop esp_sa rose by the 4 SA drops '
+    check(esp_sa == 5, f'gateway drop esp_sa rose by the 5 SA drops '
           f'({esp_sa})')
 
 
