@@ -603,6 +603,14 @@ cmd_policy_add(struct mif_cli_exec *x)
 		mif_cli_printf(x->out, "%% src and dst must be of one family\n");
 		return -EINVAL;
 	}
+	/* RFC 4301 5.2: an inbound SA checks the decrypted packet against
+	 * selectors taken from its inbound PROTECT policies when the SA
+	 * table was built at start; a new one would not be among them, and
+	 * what it allows would be dropped after decryption. */
+	if (p.action == MIF_CFG_POLICY_PROTECT && p.dir == MIF_CFG_POLICY_IN) {
+		mif_cli_printf(x->out, "%% inbound protect policies cannot be added at run time: the SA's inner-packet selectors are fixed at start\n");
+		return -EOPNOTSUPP;
+	}
 	if (p.action == MIF_CFG_POLICY_PROTECT) {
 		if (x->argc < 7 ||
 		    mif_sa_tab_resolve(mif_state.sas, x->argv[6].str, &id) != 0) {

@@ -550,6 +550,10 @@ def test_policies(topo, t, cmd):
     check('ipsec: show spd shows the new rules',
           '198.51.100.0/24 -> 192.0.2.0/24 proto any sport 0-65535 dport '
           '0-65535 bypass' in out, out)
+    out = cmd('policy add in 198.51.100.0/24 192.0.2.0/24 protect from_wan')
+    check('ipsec: inbound protect at run time is refused with the reason',
+          '% inbound protect policies cannot be added at run time' in out,
+          out)
     out = cmd('policy add out 192.0.2.0/24 198.51.100.0/24 protect nosuch')
     check('ipsec: protect with an unknown SA is refused',
           '% protect needs a configured SA name' in out, out)
