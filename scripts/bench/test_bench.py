@@ -21,6 +21,7 @@ import crypto_perf  # noqa: E402
 import esp_cfg  # noqa: E402
 import latency  # noqa: E402
 import memory  # noqa: E402
+import readme_table  # noqa: E402
 import mifpcap  # noqa: E402 (run.py put pktgen-scripts on the path)
 
 failures = 0
@@ -96,6 +97,23 @@ def test_parsers():
     rows = memory.spd_rows(SPD_OUT, "t")
     check(len(rows) == 2 and rows[0]["bytes_each"] == 190 and
           rows[1]["bytes_each"] == 71, "bench_spd lines: %s" % rows)
+
+
+def test_readme_table():
+    base = {c: "" for c in run.COLUMNS}
+    rows = [dict(base, scenario="esp-out-tunnel-v4-gcm128", direction="out",
+                 algorithm="gcm128", frame_size="64", mpps="1.5",
+                 gbps="0.77", ns_pkt="300.2", t_bypass="100",
+                 t_crypto="100", ratio="2.002", worker_cpu="0.5"),
+            dict(base, scenario="esp-in-tunnel-v4-cbc-sha1", direction="in",
+                 algorithm="cbc-sha1", frame_size="1420",
+                 note="n/a (why)"),
+            dict(base, scenario="crypto-out-gcm128", mpps="9")]
+    t = readme_table.table(rows).splitlines()
+    check(len(t) == 4, "header, rule and two headline rows: %s" % t)
+    check(t[2] == "| out | AES-128-GCM | 64 | 1.50 | 0.77 | 300 | 100 | "
+          "100 | 2.00 | 50% |", "measured row: %s" % t[2])
+    check("n/a (why)" in t[3], "n/a row keeps its reason: %s" % t[3])
 
 
 def test_esp_sizes():
@@ -204,6 +222,7 @@ def test_configs(mifgw):
 
 def main():
     test_parsers()
+    test_readme_table()
     test_esp_sizes()
     test_scenarios()
     if len(sys.argv) > 1:
