@@ -221,19 +221,13 @@ static enum local_kind local_classify(const struct rte_mbuf *m);
  * to the host stack behind it (the gateway as an endpoint), without,
  * the control thread counts it as local_unhandled. */
 static inline void
-local_input(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint16_t in_port,
-	    uint8_t family)
+to_host(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint8_t family)
 {
 	static const struct rte_ether_addr bcast = {
 		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
 	};
 	uint16_t x = mif_state.exc_port;
 
-	if (!mif_state.has_exc || in_port == x ||
-	    local_classify(m) != LOCAL_OTHER) {
-		punt(c, m, in_port, family, MIF_PUNT_LOCAL, 0);
-		return;
-	}
 	/* The tap's kernel side has a MAC of its own that we do not
 	 * track; a broadcast frame with a unicast IP is taken by it. */
 	if (unlikely(mif_fwd_eth_push(m, &bcast, &mif_ports[x].mac,
@@ -243,6 +237,17 @@ local_input(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint16_t in_port,
 		return;
 	}
 	tx_stage(c, m, x);
+}
+
+static inline void
+local_input(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint16_t in_port,
+	    uint8_t family)
+{
+	if (!mif_state.has_exc || in_port == mif_state.exc_port ||
+	    local_classify(m) != LOCAL_OTHER)
+		punt(c, m, in_port, family, MIF_PUNT_LOCAL, 0);
+	else
+		to_host(c, m, family);
 }
 
 /* Neighbour lookup and Ethernet header; the packet leaves on @p e. */
@@ -408,6 +413,12 @@ route_burst(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		route_one(c, rt, nt, mb[i], in_port, nh[i]);
 }
 
+static inline bool
+nh_is_local(const struct mif_route_table *rt, uint64_t nh)
+{
+	return nh < rt->n_nh && rt->nh[nh].kind == MIF_NH_LOCAL;
+}
+
 /* Move the ESP code's worker drops into the gateway's counters, and
  * count the rest of @p failed as dropped by their SA (whose own
  * counters say why). The failed mbufs are freed. */
@@ -548,6 +559,7 @@ esp_in_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 	const struct mif_sa_tab *tab = mif_state.sas;
 	struct mif_sa *sa[MIF_MAX_BURST];
 	struct rte_mbuf *in[MIF_MAX_BURST];
+	uint64_t nh[MIF_MAX_BURST];
 	const struct mif_sa_ent *e;
 	uint16_t i, ok, n_in = 0;
 
@@ -564,7 +576,19 @@ esp_in_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		}
 		in[n_in++] = mb[i];
 	}
-	route_burst(c, rt, nt, in, n_in, in_port);
+	if (n_in == 0)
+		return;
+	/* Everything that came in ESP for us, ICMP included, is the host
+	 * stack's when there is one: its answer then meets the outbound
+	 * SPD, where the control thread's would leave in clear. */
+	fib_lookup(rt, in, n_in, nh);
+	for (i = 0; i < n_in; i++) {
+		if (mif_state.has_exc && nh_is_local(rt, nh[i]))
+			to_host(c, in[i], (*rte_pktmbuf_mtod(in[i],
+				const uint8_t *) >> 4) == 4 ? AF_INET : AF_INET6);
+		else
+			route_one(c, rt, nt, in[i], in_port, nh[i]);
+	}
 }
 
 /* Unprotected side, a packet for one of our addresses. Reads through
@@ -613,11 +637,6 @@ local_classify(const struct rte_mbuf *m)
 	return LOCAL_ESP;
 }
 
-static inline bool
-nh_is_local(const struct mif_route_table *rt, uint64_t nh)
-{
-	return nh < rt->n_nh && rt->nh[nh].kind == MIF_NH_LOCAL;
-}
 
 /* The IPsec boundary (RFC 4301 5.1, 5.2). From the protected side,
  * transit traffic goes through the outbound SPD; our own addresses are

@@ -27,7 +27,8 @@ import sys
 import time
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from scapy.all import IP, IPv6, UDP, Ether, Raw, raw
+from scapy.all import ICMP, IP, IPv6, UDP, Raw, raw
+from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest
 from scapy.layers.ipsec import ESP, SecurityAssociation
 
 from harness import SIDES, HarnessError, Topology, log
@@ -125,9 +126,9 @@ def policies(names):
         lan = '192.0.2.0/24' if ifam == 4 else '2001:db8:1::/64'
         proto = ''
         if mode == 'transport':
-            # Only the UDP echo service of the host is protected.
+            # All traffic between the two hosts (UDP echo, ping).
             lan = addrs(name)[0] + ('/32' if ifam == 4 else '/128')
-            proto = 'proto = "udp"; '
+            proto = ''
         out.append(f'  {{ dir = "out"; src = "{lan}"; dst = "{net}"; '
                    f'{proto}action = "protect"; sa = "{name}_out"; }}')
         out.append(f'  {{ dir = "in"; src = "{net}"; dst = "{lan}"; '
@@ -637,6 +638,14 @@ def endpoint_setup(t, tap):
             break
         time.sleep(0.1)
     t.client('gw', ['sysctl', '-qw', f'net.ipv6.conf.{tap}.disable_ipv6=0'])
+    # The veths mifgw reads with af_packet also feed this namespace's
+    # kernel, which now owns our wan address (a real NIC would be bound
+    # to DPDK alone): strict reverse-path filtering drops what arrives
+    # there, since the way back to the peers is the tap.
+    t.client('gw', ['sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=1'])
+    for side in ('lan', 'wan'):
+        t.client('gw', ['sysctl', '-qw',
+                        f'net.ipv4.conf.{t.gw_if[side]}.rp_filter=1'])
     t.client('gw', ['ethtool', '-K', tap, 'tx', 'off'], check=False)
     t.client('gw', ['ip', 'link', 'set', tap, 'arp', 'off', 'up'])
     t.client('gw', ['ip', 'addr', 'add', WAN['gw4'] + '/32', 'dev', tap])
@@ -681,6 +690,9 @@ def endpoint(t, tap):
         for b in got:
             try:
                 p = peer_decrypt(name, b)
+                if UDP not in p:
+                    log(f'{name}: host also sent {p.summary()}')
+                    continue
                 pays.append(bytes(p[UDP].payload))
                 check(p.src == gw and p.dst == peer and
                       p[UDP].sport == ECHO_PORT,
@@ -690,12 +702,31 @@ def endpoint(t, tap):
         check(sorted(pays) == sorted(sent),
               f'{name}: {n} UDP packets to the host in ESP, {len(pays)} '
               f'answers back in ESP decrypted by scapy')
+    # ICMP echo in ESP to the gateway: the host answers, in ESP.
+    for name in TRANSPORTS:
+        gw, peer = addrs(name)
+        fam = SAS[name][1]
+        wan.drain()
+        icmp = (IP(src=peer, dst=gw) / ICMP(id=77, seq=1) / b'ping-esp'
+                if fam == 4 else
+                IPv6(src=peer, dst=gw) / ICMPv6EchoRequest(id=77, seq=1,
+                                                           data=b'ping-esp'))
+        wan.send_ip(peer_encrypt(name, icmp.__class__(raw(icmp)), n + 1))
+        got = wan.collect(is_esp_from_gw(name), 1, timeout=3)
+        ok = False
+        if got:
+            p = peer_decrypt(name, got[0])
+            ok = (fam == 4 and ICMP in p and p[ICMP].type == 0) or \
+                (fam == 6 and ICMPv6EchoReply in p)
+        check(ok, f'{name}: echo request in ESP answered in ESP by the '
+              f'host ({len(got)} ESP packets)')
     time.sleep(0.3)
     c = t.counters()
     for name in TRANSPORTS:
         for d in ('in', 'out'):
             v = sa_ctr(c, f'{name}_{d}', 'packets')
-            check(v == n, f'{name}_{d}: packets counter {n} ({v})')
+            check(v == n + 1, f'{name}_{d}: packets counter {n + 1} '
+                  f'({v})')
     tx = c['port'].get('exception', {}).get('tx', 0)
     rx = c['port'].get('exception', {}).get('rx', 0)
     check(tx >= 2 * n and rx >= 2 * n,
