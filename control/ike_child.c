@@ -447,18 +447,10 @@ mif_ike_child_request(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 	struct mif_ike_child *old = NULL;
 	struct mif_ike_gen g;
 
+	/* RFC 7296 1.3.2: an IKE SA rekey has no selectors. */
 	if (mif_ike_msg_find(m, MIF_IKE_PLD_KE) != NULL &&
 	    mif_ike_msg_find(m, MIF_IKE_PLD_TSI) == NULL) {
-		/* XXX(#5): IKE SA rekeying as responder is not done yet; the
-		 * peer is told so and keeps the old IKE SA. */
-		MIF_LOG(ike, NOTICE, "SA %016" PRIx64 ": IKE SA rekey refused (NO_PROPOSAL_CHOSEN)",
-			mif_ike_sa_our_spi(sa));
-		if (mif_ike_sk_start(sa, &g, sa->resp, sizeof(sa->resp),
-				     MIF_IKE_EXCH_CREATE_CHILD_SA, true,
-				     m->hdr.msgid) == 0 &&
-		    mif_ike_add_notify(&g, MIF_IKE_N_NO_PROPOSAL_CHOSEN,
-				       NULL, 0) == 0)
-			mif_ike_send_response(sa, &g);
+		mif_ike_rekey_request(sa, m);
 		return;
 	}
 	p = mif_ike_msg_find_notify(m, MIF_IKE_N_REKEY_SA);

@@ -44,9 +44,9 @@ mif_ike_init_timer(uint64_t now)
 	rotate_tsc = now + rte_get_tsc_hz() * SECRET_ROTATE_S;
 }
 
-/* The IKE proposals of a peer, numbered from 1 in the file's order. */
-static void
-ike_offer(const struct mif_cfg_ike_peer *peer, struct mif_ike_sa_props *out)
+void
+mif_ike_init_offer(const struct mif_cfg_ike_peer *peer,
+		   struct mif_ike_sa_props *out)
 {
 	const struct mif_cfg_ike_prop *c;
 	struct mif_ike_prop *p;
@@ -232,7 +232,7 @@ choose(const struct mif_ike_msg *m, const struct mif_ike_path *path,
 		init_notify(m, path, MIF_IKE_N_INVALID_SYNTAX, NULL, 0);
 		return -EBADMSG;
 	}
-	ike_offer(peer, &ours);
+	mif_ike_init_offer(peer, &ours);
 	chosen->nprops = 1;
 	if (mif_ike_sa_select(&offer, &ours, &chosen->p[0]) != 0 ||
 	    mif_ike_algs_from_prop(&chosen->p[0], &a) != 0) {
@@ -377,7 +377,7 @@ send_init(struct mif_ike_sa *sa)
 	mif_ike_dh_destroy(sa->dh);
 	if ((sa->dh = mif_ike_dh_create(sa->ke_group)) == NULL)
 		return -ENOMEM;
-	ike_offer(&mif_ike_cfg->peers[sa->peer], &offer);
+	mif_ike_init_offer(&mif_ike_cfg->peers[sa->peer], &offer);
 	if ((rc = mif_ike_dh_pub(sa->dh, pub, sizeof(pub), &publen)) != 0 ||
 	    (rc = mif_ike_gen_init(&g, sa->init_req, sizeof(sa->init_req),
 				   &h)) != 0)
@@ -486,7 +486,7 @@ mif_ike_init_response(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 		init_refused(sa, m);
 		return;
 	}
-	ike_offer(peer, &offer);
+	mif_ike_init_offer(peer, &offer);
 	if (kep == NULL || nr == NULL || m->hdr.rspi == 0 ||
 	    nr->len > sizeof(sa->nr) || m->raw_len > sizeof(sa->init_resp) ||
 	    mif_ike_pld_sa_parse(sap->body, sap->len, &reply) != 0 ||

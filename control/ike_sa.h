@@ -196,6 +196,9 @@ void mif_ike_init_request(const struct mif_ike_msg *m,
 /** Cookie secrets (RFC 7296 2.6): create, and rotate on the timer. */
 int mif_ike_init_secret_init(void);
 void mif_ike_init_timer(uint64_t now_tsc);
+/** The IKE proposals of @p peer, numbered from 1 in the file's order. */
+void mif_ike_init_offer(const struct mif_cfg_ike_peer *peer,
+			struct mif_ike_sa_props *out);
 /** Initiator: start an IKE SA with configured peer @p peer. */
 int mif_ike_init_start(unsigned int peer);
 /** Initiator: the IKE_SA_INIT response. */
@@ -257,6 +260,8 @@ struct mif_ike_child *mif_ike_child_find(struct mif_ike_sa *sa,
 					 uint32_t spi, bool ours);
 /** A free child slot or NULL. */
 struct mif_ike_child *mif_ike_child_slot(struct mif_ike_sa *sa);
+/** IKE SA rekey request from the peer (ike_rekey.c). */
+void mif_ike_rekey_request(struct mif_ike_sa *sa, const struct mif_ike_msg *m);
 /** CREATE_CHILD_SA request from the peer. */
 void mif_ike_child_request(struct mif_ike_sa *sa, const struct mif_ike_msg *m);
 /** Response to our CREATE_CHILD_SA. */

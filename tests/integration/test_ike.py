@@ -60,7 +60,8 @@ class Charon:
 
     def __init__(self, topo, psk=PSK, local_id=USER_ID, remote_id=GW_ID,
                  proposals='aes256gcm16-prfsha256-ecp256',
-                 esp='aes256gcm16', start=False):
+                 esp='aes256gcm16', start=False, ike_rekey='0s',
+                 child_rekey='0s'):
         self.topo = topo
         self.ns = topo.ns['wan']
         self.dir = os.path.join(topo.dir, 'charon')
@@ -89,6 +90,9 @@ class Charon:
     local_addrs = {USER}
     remote_addrs = {GW}
     proposals = {proposals}
+    rekey_time = {ike_rekey}
+    over_time = 60s
+    rand_time = 1s
     local {{ auth = psk
             id = {local_id} }}
     remote {{ auth = psk
@@ -97,6 +101,9 @@ class Charon:
       net {{ local_ts = 10.9.0.0/24
             remote_ts = 192.0.2.0/24
             esp_proposals = {esp}
+            rekey_time = {child_rekey}
+            life_time = 60s
+            rand_time = 1s
             start_action = {'start' if start else 'none'} }}
     }}
   }}
@@ -309,6 +316,40 @@ def sc_rekey(mifgw):
               ' 100/100 replies')
 
 
+def sc_peer_rekey(mifgw):
+    """charon rekeys the Child SA (every 6 s) and the IKE SA (after
+    11 s) under a continuous ping: mifgw answers both, the Child SAs
+    move to the new IKE SA, and no reply is lost."""
+    with make_topo(mifgw) as topo:
+        ch = Charon(topo, child_rekey='6s', ike_rekey='11s')
+        ch.start()
+        if ch.initiate().returncode != 0:
+            fail(topo, ch, 'swanctl --initiate failed')
+        cp = topo.client('wan', ['ping', '-n', '-c', '100', '-i', '0.2',
+                                 '-W', '2', '-I', INNER, SERVER],
+                         check=False, timeout=60)
+        m = re.search(r'(\d+) received', cp.stdout)
+        got = int(m.group(1)) if m else 0
+        time.sleep(1)
+        c = counters(topo)
+        if (ike_value(c, 'rekey_child') or 0) < 1 or \
+                (ike_value(c, 'rekey_ike') or 0) < 1:
+            fail(topo, ch, 'charon did not rekey both: ' +
+                 str(ike_lines(c, 'ike')))
+        if not ch.wait_log(r'IKE_SA gw\[\d+\] rekeyed', 1):
+            fail(topo, ch, 'charon did not complete the IKE rekey')
+        sas = [x for x in ike_lines(c, 'ike_sa') if 'ESTABLISHED' in x]
+        if len(sas) != 1:
+            fail(topo, ch, f'IKE SAs after the rekey: {sas}')
+        if got != 100:
+            fail(topo, ch, f'{100 - got} of 100 pings lost across the '
+                 'rekeys')
+        check_installed(topo, ch, 1)
+        print(f'charon rekeyed {ike_value(c, "rekey_child")} Child SAs '
+              f'and {ike_value(c, "rekey_ike")} IKE SA under ping, '
+              '100/100 replies')
+
+
 def expect_fail(mifgw, ch_kw, mif_log, charon_log, what, ike_kw=None):
     with make_topo(mifgw, **(ike_kw or {})) as topo:
         bad = Charon(topo, **ch_kw)
@@ -349,6 +390,7 @@ SCENARIOS = {
     'responder': sc_responder,
     'initiator': sc_initiator,
     'rekey': sc_rekey,
+    'peer_rekey': sc_peer_rekey,
     'badpsk': sc_badpsk,
     'unknown_id': sc_unknown_id,
     'no_proposal': sc_no_proposal,
