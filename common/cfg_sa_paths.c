@@ -148,5 +148,11 @@ mif_cfg_sa_paths_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 				return mif_cfg_err(ctx, e, "same local/remote as paths[%u]", j);
 		sa->n_paths = i + 1;
 	}
+	/* Several paths reorder the SA's packets by their delay difference
+	 * (docs/interface-sets.md, "Replay window"): an inbound SA with a
+	 * paths list gets the wider window unless replay_window is set. */
+	if (!sa->out && sa->n_paths > 0 &&
+	    config_setting_get_member(g, "replay_window") == NULL)
+		sa->replay_window = MIF_CFG_SA_PATHS_WIN;
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "common/cfg.h"
 #include "common/cfg_sa.h"
+#include "common/cfg_sa_paths.h"
 #include "common/ifset_ops.h"
 #include "dataplane/ifset.h"
 #include "tests/unit/check.h"
@@ -211,6 +212,37 @@ test_link_and_handover(void)
 	CHECK_EQ(mif_ifset_ops_del(ops, rc2), -ENOENT);
 }
 
+/* The text with the first @what replaced by @with (NULL: without the
+ * interface-set keys): the window its SA gets. */
+static void
+win_check(const char *text, size_t len, const char *what, const char *with,
+	  unsigned int want)
+{
+	const char *at = strstr(text, what);
+	struct mif_cfg cfg;
+	char buf[1024];
+	char err[256];
+	int n;
+
+	CHECK(at != NULL && len < sizeof(buf));
+	if (with == NULL)	/* no paths list: cut from path_policy on */
+		n = snprintf(buf, sizeof(buf), "%.*s} );\n",
+			     (int)(strstr(text, "  path_policy") - text), text);
+	else
+		n = snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - text),
+			     text, with, at + strlen(what));
+	CHECK(n > 0 && (size_t)n < sizeof(buf));
+	memset(&cfg, 0, sizeof(cfg));
+	if (mif_cfg_load_mem("inline", buf, (size_t)n, &cfg, err,
+			     sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		CHECK(0);
+		return;
+	}
+	CHECK_EQ(cfg.sas[0].replay_window, want);
+	mif_cfg_free(&cfg);
+}
+
 /* A configured SA: paths, policy, failback and alt_of reach the set. */
 static void
 test_config(void)
@@ -245,6 +277,9 @@ test_config(void)
 	CHECK_EQ(cfg.n_sas, 1);
 	c = &cfg.sas[0];
 	CHECK_EQ(c->n_paths, 3);
+	/* A paths list without replay_window gets the multi-path window. */
+	CHECK_EQ(c->replay_window, MIF_IFSET_REPLAY_WIN_DEFAULT);
+	CHECK_EQ(MIF_CFG_SA_PATHS_WIN, MIF_IFSET_REPLAY_WIN_DEFAULT);
 	memset(&e, 0, sizeof(e));
 	e.local = c->local;
 	e.remote = c->remote;
@@ -268,6 +303,8 @@ test_config(void)
 	CHECK_EQ(mif_ifset_find_const(r->cur, 3)->state, MIF_IFSET_ACTIVE);
 	mif_ifset_ref_destroy(r);
 	mif_cfg_free(&cfg);
+	win_check(text, sizeof(text) - 1, "paths", "replay_window = 96; paths", 96);
+	win_check(text, sizeof(text) - 1, "paths", NULL, MIF_CFG_SA_DEF_WIN);
 }
 
 int
