@@ -24,6 +24,8 @@
 #include "common/state.h"
 #include "control/cli.h"
 #include "control/ctl.h"
+#include "control/ike_daemon.h"
+#include "control/ike_io.h"
 #include "control/resolve.h"
 #include "dataplane/fwd.h"
 #include "dataplane/neigh.h"
@@ -34,13 +36,50 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-/* ctl.c's main loop also serves the CLI. This harness never runs that
- * loop (it calls mif_ctl_poll() itself) and has no CLI, so the symbol
- * only has to link; it answers as mif_cli_poll(NULL) does. */
+/*
+ * The control thread also serves the CLI, the IKE daemon, SA events and
+ * interface-set link events. This harness runs none of them (no CLI, no
+ * daemon, no SAD, no SAs), so these stand in for the real functions with
+ * the answers those give in that state: nothing to do, not for IKE.
+ */
 int
 mif_cli_poll(struct mif_cli *cli)
 {
 	(void)cli;
+	return 0;
+}
+
+void
+mif_cli_paths_tick(uint64_t now_tsc)
+{
+	(void)now_tsc;
+}
+
+unsigned int
+mif_ctl_sa_events_poll(void)
+{
+	return 0;
+}
+
+void
+mif_ike_daemon_timer(uint64_t now_tsc)
+{
+	(void)now_tsc;
+}
+
+bool
+mif_ike_io_input(struct rte_mbuf *m, uint16_t port)
+{
+	(void)m;
+	(void)port;
+	return false;
+}
+
+unsigned int
+mif_ifset_link_event(const struct mif_port *p, bool up)
+{
+	(void)p;
+	(void)up;
 	return 0;
 }
 
