@@ -102,7 +102,21 @@ mif_cfg_ike_prop_parse(const char *s, bool esp, struct mif_cfg_ike_prop *p)
 	}
 	if (!esp && p->dh == 0)
 		return -EINVAL;
+	/* The dataplane has HMAC-SHA1-96 and HMAC-SHA2-256-128 only. */
+	if (esp && p->integ != 0 && p->integ != 2 && p->integ != 12)
+		return -EINVAL;
 	return 0;
+}
+
+/* An optional member: absent gives 0 with *out NULL. */
+static int
+opt_member(struct mif_cfg_ctx *ctx, const config_setting_t *g,
+	   const char *key, const char *expected,
+	   const config_setting_t **out)
+{
+	int rc = mif_cfg_member(ctx, g, key, false, expected, out);
+
+	return rc == -ENOENT ? 0 : rc;
 }
 
 static int
@@ -115,7 +129,7 @@ props_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	unsigned int i;
 	int rc;
 
-	if ((rc = mif_cfg_member(ctx, g, key, false, "a list", &s)) != 0)
+	if ((rc = opt_member(ctx, g, key, "a list", &s)) != 0)
 		return rc;
 	if (s == NULL) {
 		/* Default: AES-GCM-16-256 with SHA-256 and ECP-256. */
@@ -180,7 +194,7 @@ child_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 			   &c->n_local)) != 0 ||
 	    (rc = ts_parse(ctx, g, "remote_ts", c->remote_ts,
 			   &c->n_remote)) != 0 ||
-	    (rc = mif_cfg_member(ctx, g, "mode", false, "a mode", &s)) != 0)
+	    (rc = opt_member(ctx, g, "mode", "a mode", &s)) != 0)
 		return rc;
 	if (s != NULL && (rc = mif_cfg_as_enum(ctx, s, modes, &mode)) != 0)
 		return rc;
@@ -262,7 +276,7 @@ psk_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	const char *v;
 	int rc, a;
 
-	if ((rc = mif_cfg_member(ctx, g, "auth", false, "\"psk\"", &s)) != 0)
+	if ((rc = opt_member(ctx, g, "auth", "\"psk\"", &s)) != 0)
 		return rc;
 	if (s != NULL && (rc = mif_cfg_as_enum(ctx, s, auths, &a)) != 0)
 		return rc;
@@ -286,8 +300,7 @@ bool_get(struct mif_cfg_ctx *ctx, const config_setting_t *g, const char *key,
 	const config_setting_t *s;
 	int rc;
 
-	if ((rc = mif_cfg_member(ctx, g, key, false, "true or false",
-				 &s)) != 0 || s == NULL)
+	if ((rc = opt_member(ctx, g, key, "true or false", &s)) != 0 || s == NULL)
 		return rc;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
 		return mif_cfg_err_got(ctx, s, "true or false");
