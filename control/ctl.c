@@ -11,8 +11,6 @@
 #include "common/log.h"
 #include "common/state.h"
 #include "control/arp.h"
-#include "control/cli.h"
-#include "control/cli_gw.h"
 #include "control/ctl.h"
 #include "control/icmp.h"
 #include "control/ike_daemon.h"
@@ -216,7 +214,8 @@ mif_ctl_poll(void)
 		mif_resolve_timer(now);
 		mif_telemetry_link_check(now);
 		mif_ctl_sa_events_poll();
-		mif_cli_paths_tick(now);
+		if (mif_ctl.cli_tick != NULL)
+			mif_ctl.cli_tick(now);
 		mif_ike_daemon_timer(now);
 		next_tick = now + mif_ctl.hz / CTL_TIMER_HZ;
 	}
@@ -225,6 +224,14 @@ mif_ctl_poll(void)
 		mif_ctl_counters_print();
 	}
 	return n;
+}
+
+static unsigned int
+cli_poll(void)
+{
+	if (mif_ctl.cli_poll == NULL)
+		return 0;
+	return (unsigned int)mif_ctl.cli_poll(mif_ctl.cli);
 }
 
 void
@@ -237,7 +244,7 @@ mif_ctl_run(void)
 	while (!mif_state_quitting()) {
 		/* CLI work counts as activity: a session being served gets
 		 * the short naps, so its output is not paced at 1 ms. */
-		if (mif_ctl_poll() + (unsigned int)mif_cli_poll(mif_ctl.cli) > 0) {
+		if (mif_ctl_poll() + cli_poll() > 0) {
 			idle = 0;
 			continue;
 		}

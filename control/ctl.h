@@ -29,6 +29,11 @@ struct mif_ctl {
 	uint64_t hz;
 	volatile int dump_requested;	/**< set from SIGUSR1 */
 	struct mif_cli *cli;		/**< polled by mif_ctl_run(); may be NULL */
+	/** mif_cli_poll(), set by main(): a hook, so that what links
+	 * ctl.c alone (fuzz_fwd) needs no CLI. NULL: no CLI. */
+	int (*cli_poll)(struct mif_cli *cli);
+	/** CLI timer work on the resolver tick (mif_cli_paths_tick()). */
+	void (*cli_tick)(uint64_t now_tsc);
 };
 
 extern struct mif_ctl mif_ctl;

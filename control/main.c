@@ -337,6 +337,8 @@ cli_start(void)
 	if (((rc = mif_cli_cmds_gw_register()) != 0 && rc != -EEXIST) ||
 	    ((rc = mif_cli_cmds_ipsec_register()) != 0 && rc != -EEXIST))
 		return rc;
+	mif_ctl.cli_poll = mif_cli_poll;
+	mif_ctl.cli_tick = mif_cli_paths_tick;
 	mif_ctl.cli = mif_cli_create(&cc);
 	explicit_bzero(cc.password, sizeof(cc.password));
 	if (mif_ctl.cli != NULL || !asked)
