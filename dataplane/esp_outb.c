@@ -251,8 +251,10 @@ geom_of(const struct mif_sa *sa, const struct inner *in, struct geom *g)
 		g->add = g->udp + sizeof(struct mif_esp_hdr) + sa->iv_len;
 	}
 	/* RFC 4303 2.4: pad so that payload + trailer fills whole cipher
-	 * blocks and the ICV starts 4-byte aligned. */
-	g->pad = (a - (g->pl + sizeof(struct mif_esp_tail)) % a) % a;
+	 * blocks and the ICV starts 4-byte aligned. The block is 4 or 16
+	 * (sa.c), a power of two: a mask instead of two divisions. */
+	RTE_ASSERT(rte_is_power_of_2(a));
+	g->pad = -(g->pl + sizeof(struct mif_esp_tail)) & (a - 1);
 	g->tail = g->pad + sizeof(struct mif_esp_tail) + sa->icv_len;
 	g->tot = (sa->mode == MIF_SA_MODE_TRANSPORT ? g->l3 : 0) + g->add +
 		 g->pl + g->tail;
