@@ -350,6 +350,34 @@ def sc_peer_rekey(mifgw):
               '100/100 replies')
 
 
+def sc_cookies(mifgw):
+    """A flood of 300 IKE_SA_INIT from the user's namespace: past 8
+    half-open SAs mifgw answers with cookies only, the half-open count
+    stays bounded, and charon (which returns the cookie) still gets
+    its SAs and traffic through."""
+    with make_topo(mifgw) as topo:
+        cp = topo.python('wan', 'ike_flood.py', [GW, 300], timeout=60)
+        res = json.loads(cp.stdout.strip().splitlines()[-1])
+        c = counters(topo)
+        half = ike_value(c, 'half_open')
+        if res['cookies'] < 200 or ike_value(c, 'cookie_sent') < 200:
+            fail(topo, None, f'flood {res}, counters '
+                 f'{ike_lines(c, "ike")}')
+        if half is None or half > 32:
+            fail(topo, None, f'{half} half-open SAs after the flood')
+        ch = Charon(topo)
+        ch.start()
+        if ch.initiate().returncode != 0:
+            fail(topo, ch, 'charon could not connect during cookies')
+        if not re.search(r'received COOKIE', ch.logtext(), re.I) and \
+                not re.search(r'COOKIE', ch.logtext()):
+            fail(topo, ch, 'charon was not asked for a cookie')
+        check_installed(topo, ch)
+        traffic(topo, ch)
+        print(f'flood: {res["sent"]} sent, {res["cookies"]} cookie '
+              f'answers; {half} half-open kept; charon got through')
+
+
 def expect_fail(mifgw, ch_kw, mif_log, charon_log, what, ike_kw=None):
     with make_topo(mifgw, **(ike_kw or {})) as topo:
         bad = Charon(topo, **ch_kw)
@@ -391,6 +419,7 @@ SCENARIOS = {
     'initiator': sc_initiator,
     'rekey': sc_rekey,
     'peer_rekey': sc_peer_rekey,
+    'cookies': sc_cookies,
     'badpsk': sc_badpsk,
     'unknown_id': sc_unknown_id,
     'no_proposal': sc_no_proposal,
