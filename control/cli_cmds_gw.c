@@ -23,6 +23,7 @@
 
 #include "common/addr.h"
 #include "common/cfg.h"
+#include "common/cfg_sa.h"
 #include "common/cfg_spd.h"
 #include "common/log.h"
 #include "common/state.h"
@@ -290,15 +291,18 @@ static bool
 ports_differ(const struct mif_cfg *a, const struct mif_cfg *b, char *why,
 	     size_t len)
 {
+	unsigned int i, n = a->n_ports;
 	const char *what;
-	unsigned int i;
 
-	if (a->n_ports != b->n_ports) {
+	/* main() appends the exception tap to the running port list. */
+	if (a->exception_dev[0] != '\0' && n == b->n_ports + 1)
+		n--;
+	if (n != b->n_ports) {
 		snprintf(why, len, "ports: %u ports instead of %u", b->n_ports,
 			 a->n_ports);
 		return true;
 	}
-	for (i = 0; i < a->n_ports; i++)
+	for (i = 0; i < n; i++)
 		if (port_differs(&a->ports[i], &b->ports[i], &what)) {
 			snprintf(why, len, "ports[%u].%s: changed (port %s)", i,
 				 what, a->ports[i].name);
@@ -336,6 +340,24 @@ system_differs(const struct mif_cfg *a, const struct mif_cfg *b, char *why,
 			key = "eal";
 	if (key == NULL && memcmp(&a->cli, &b->cli, sizeof(a->cli)) != 0)
 		key = "cli";
+	if (key == NULL && strcmp(a->exception_dev, b->exception_dev) != 0)
+		key = "exception";
+	if (key == NULL && a->n_sas != b->n_sas)
+		key = "sas";
+	/* Loaded into zeroed memory, so whole-struct compares see only
+	 * what the file said; a false difference refuses, never applies. */
+	for (i = 0; key == NULL && i < a->n_sas; i++)
+		if (memcmp(&a->sas[i], &b->sas[i], sizeof(a->sas[i])) != 0)
+			key = "sas";
+	if (key == NULL && (a->ike.n_peers != b->ike.n_peers ||
+			    a->ike.cookie_threshold != b->ike.cookie_threshold ||
+			    a->ike.max_half_open != b->ike.max_half_open ||
+			    a->ike.max_sas != b->ike.max_sas))
+		key = "ike";
+	for (i = 0; key == NULL && i < a->ike.n_peers; i++)
+		if (memcmp(&a->ike.peers[i], &b->ike.peers[i],
+			   sizeof(a->ike.peers[i])) != 0)
+			key = "ike";
 	if (key != NULL)
 		snprintf(why, len, "%s: changed", key);
 	return key != NULL;

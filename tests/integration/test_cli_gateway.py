@@ -527,6 +527,9 @@ def test_ipsec(topo, t):
 def test_policies(topo, t, cmd):
     """Policies changed at run time: each change is a new SPD, and the
     traffic follows it."""
+    out = cmd('config reload')
+    check('ipsec: config reload of the unchanged file (sas, policies): no '
+          'change', 'no change' in out, out)
     out = cmd('show policies')
     check('ipsec: show policies numbers them per direction',
           re.search(r'out\s+1\s+192\.0\.2\.0/24\s+198\.51\.100\.0/24\s+0'
