@@ -11,7 +11,8 @@
 #   run    build, then run each harness for $FUZZ_SECONDS (default 600)
 #          in turn, one line of figures per harness, crash inputs kept
 #          under $FUZZ_WORK/artifacts (default $FUZZ_BUILD/fuzz-work)
-# HARNESS names are cfg, cli, esp_inb, fwd, ike_msg, spd; none means all.
+# HARNESS names: tests/fuzz/fuzz_<name>.c (cfg, cli, esp_inb, fwd, ike_msg,
+# mif_ext, spd); none means all.
 # Exit status: 0 when every harness ran without a crash.
 set -uo pipefail
 
@@ -19,7 +20,12 @@ cd "$(dirname "$0")/.."
 dir=${FUZZ_BUILD:-build-fuzz}
 seconds=${FUZZ_SECONDS:-600}
 work=${FUZZ_WORK:-$dir/fuzz-work}
-all=(cfg cli esp_inb fwd ike_msg spd)
+# Every harness there is: tests/fuzz/fuzz_<name>.c.
+all=()
+for f in tests/fuzz/fuzz_*.c; do
+	f=${f##*/fuzz_}
+	all+=("${f%.c}")
+done
 
 build() {
 	if ! command -v clang >/dev/null; then
@@ -91,7 +97,7 @@ run)
 	exit $bad
 	;;
 *)
-	echo "usage: $0 build|ci|run [cfg|cli|esp_inb|fwd|ike_msg|spd]..." >&2
+	echo "usage: $0 build|ci|run [${all[*]}]..." >&2
 	exit 2
 	;;
 esac
