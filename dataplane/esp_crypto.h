@@ -63,6 +63,7 @@ struct mif_esp_pkt {
 	uint16_t ct_len;
 	int16_t err;			/**< 0, or drop reason + 1 */
 	bool crypto_ok;
+	uint8_t path_cslot;		/**< inbound: interface-set path */
 };
 
 /** One per worker lcore; never shared. */

@@ -314,8 +314,12 @@ verify_and_record(struct mif_esp_ctx *ctx, uint16_t n)
 			held = pk->sa;
 			rte_spinlock_lock(&held->lock);
 		}
-		if (mif_replay_update(held->replay, pk->seq) != 0)
+		if (mif_replay_update(held->replay, pk->seq) != 0) {
 			drop_sa(ctx, pk, MIF_SA_DROP_REPLAY);
+			continue;
+		}
+		/* Only now is it the peer's: it counts on its path. */
+		mif_ifset_count_rx(pk->sa->ifs, ctx->slot, pk->path_cslot);
 	}
 	if (held != NULL)
 		rte_spinlock_unlock(&held->lock);
@@ -588,7 +592,7 @@ inb_round(struct mif_esp_ctx *ctx, const struct mif_sad *sad,
 	struct meta mt[MIF_ESP_BURST];
 	uint64_t now = rte_get_tsc_cycles();
 	uint16_t i;
-	int rc;
+	int rc, cs;
 
 	for (i = 0; i < n; i++) {
 		ctx->pkt[i].err = 0;
@@ -611,13 +615,14 @@ inb_round(struct mif_esp_ctx *ctx, const struct mif_sad *sad,
 		RTE_ASSERT(ctx->slot < pk->sa->n_slots);
 		/* Issue 4: after the SPI, the outer addresses (and ports)
 		 * must be an ACTIVE or PENDING path of the SA. */
-		if (unlikely(!mif_ifset_inb_check(pk->sa->ifs, ctx->slot,
-						  keys[i].family, mt[i].src,
-						  keys[i].dst, mt[i].udp,
-						  mt[i].sport, mt[i].dport))) {
+		cs = mif_ifset_inb_check(pk->sa->ifs, ctx->slot,
+					 keys[i].family, mt[i].src, keys[i].dst,
+					 mt[i].udp, mt[i].sport, mt[i].dport);
+		if (unlikely(cs < 0)) {
 			drop_sa(ctx, pk, MIF_SA_DROP_PATH);
 			continue;
 		}
+		pk->path_cslot = (uint8_t)cs;
 		check_prepare(ctx, mb[i], pk, &mt[i], now);
 	}
 	crypto_run(ctx, mb, mt, n);

@@ -189,10 +189,14 @@ mif_ifset_match(const struct mif_ifset *s, uint8_t family,
 
 /**
  * Inbound check after the SPI lookup: the outer addresses (and ports)
- * must be those of an ACTIVE or PENDING entry. Counts the packet on the
- * path (rx or drop_in) or as no_match. @return true to accept.
+ * must be those of an ACTIVE or PENDING entry. A refused packet is
+ * counted on its path (drop_in) or as no_match; an accepted one is not
+ * counted yet: the caller passes the returned slot to
+ * mif_ifset_count_rx() once the packet has passed its ICV and replay
+ * checks, so forged packets never count as traffic on a path.
+ * @return the path's counter slot (>= 0) to accept, -1 to drop.
  */
-static inline bool
+static inline int
 mif_ifset_inb_check(const struct mif_ifset_ref *r, unsigned int slot,
 		    uint8_t family, const void *src, const void *dst,
 		    bool udp, uint16_t sport, uint16_t dport)
@@ -204,16 +208,23 @@ mif_ifset_inb_check(const struct mif_ifset_ref *r, unsigned int slot,
 	i = mif_ifset_match(s, family, dst, src, udp, dport, sport);
 	if (unlikely(i < 0)) {
 		r->ctr[slot].no_match++;
-		return false;
+		return -1;
 	}
 	pa = &s->path[i];
 	if (unlikely(pa->state != MIF_IFSET_ACTIVE &&
 		     pa->state != MIF_IFSET_PENDING)) {
 		r->ctr[slot].p[pa->cslot].drop_in++;
-		return false;
+		return -1;
 	}
-	r->ctr[slot].p[pa->cslot].rx++;
-	return true;
+	return pa->cslot;
+}
+
+/** An authentic packet accepted on the path of counter slot @p cslot. */
+static inline void
+mif_ifset_count_rx(const struct mif_ifset_ref *r, unsigned int slot,
+		   unsigned int cslot)
+{
+	r->ctr[slot].p[cslot].rx++;
 }
 
 /**

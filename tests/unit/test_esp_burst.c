@@ -24,6 +24,7 @@
 #include "dataplane/esp_hdr.h"
 #include "dataplane/esp_inb.h"
 #include "dataplane/esp_outb.h"
+#include "dataplane/ifset.h"
 #include "dataplane/sad.h"
 #include "tests/unit/check.h"
 
@@ -125,6 +126,7 @@ test_long_burst(void)
 	struct rte_mbuf *mb[NPKT];
 	struct mif_sad *sad;
 	uint16_t i, j, k, bad = 0, orig[NPKT];
+	struct mif_ifset_pctr pc;
 	struct mif_sa_ctr c;
 
 	sad = mif_sad_create("burst", 8, qsbr, SOCKET_ID_ANY);
@@ -170,6 +172,9 @@ test_long_burst(void)
 	mif_sa_stats(in, &c);
 	CHECK_EQ(c.drop[MIF_SA_DROP_AUTH], bad);
 	CHECK_EQ(c.packets, k - bad);
+	/* Issue 4: forged packets do not count as traffic on the path. */
+	mif_ifset_path_stats(in->ifs, 1, &pc);
+	CHECK_EQ(pc.rx, k - bad);
 	rte_pktmbuf_free_bulk(mb, k);
 	mif_sa_destroy(out);
 	mif_sad_destroy(sad);

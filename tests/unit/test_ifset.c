@@ -62,11 +62,16 @@ inb(struct mif_ifset_ref *r, const char *src, const char *dst, bool udp,
     uint16_t sport, uint16_t dport)
 {
 	struct mif_addr s, d;
+	int cs;
 
 	CHECK_EQ(mif_addr_parse(src, &s), 0);
 	CHECK_EQ(mif_addr_parse(dst, &d), 0);
-	return mif_ifset_inb_check(r, 0, s.family, &s.v4, &d.v4, udp, sport,
-				   dport);
+	cs = mif_ifset_inb_check(r, 0, s.family, &s.v4, &d.v4, udp, sport,
+				 dport);
+	/* The worker counts rx only after the ICV and replay checks. */
+	if (cs >= 0)
+		mif_ifset_count_rx(r, 0, (unsigned int)cs);
+	return cs >= 0;
 }
 
 static void
