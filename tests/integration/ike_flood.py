@@ -4,8 +4,11 @@
 KE) to DST:500 from one UDP socket, as an initiator that never goes on
 to IKE_AUTH would; count the answers that carry only a COOKIE notify.
 
-usage: ike_flood.py DST N
-Prints JSON {sent, answers, cookies}.
+usage: ike_flood.py DST N [garbage]
+Prints JSON {sent, answers, cookies}. With "garbage", each request is
+damaged instead (truncated, wrong lengths, bad version, random bytes,
+an unknown critical payload), to ports 500 and 4500 (with the non-ESP
+marker); nothing should crash and nothing but notifies may come back.
 """
 
 import json
@@ -40,16 +43,40 @@ def request(pub):
     return hdr + body
 
 
+def damage(m, i):
+    kind = i % 6
+    if kind == 0:
+        return m[:os.urandom(1)[0] % 40]
+    if kind == 1:
+        return m[:24] + struct.pack('!I', len(m) + 100) + m[28:]
+    if kind == 2:
+        return m[:17] + b'\x30' + m[18:]
+    if kind == 3:
+        return os.urandom(len(m))
+    if kind == 4:
+        # The SA payload's length runs past the end of the message.
+        return m[:30] + struct.pack('!H', 4000) + m[32:]
+    # Next payload 200 (unknown), critical bit set.
+    return m[:16] + bytes([200]) + m[17:28] + bytes([33, 0x80]) + m[30:]
+
+
 def main():
     dst, n = sys.argv[1], int(sys.argv[2])
+    garbage = sys.argv[3:] == ['garbage']
     k = ec.generate_private_key(ec.SECP256R1())
     nums = k.public_key().public_numbers()
     pub = nums.x.to_bytes(32, 'big') + nums.y.to_bytes(32, 'big')
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(0.05)
     answers = cookies = 0
-    for _ in range(n):
-        s.sendto(request(pub), (dst, 500))
+    for i in range(n):
+        m = request(pub)
+        if garbage:
+            m = damage(m, i)
+            if i % 2:
+                s.sendto(b'\0\0\0\0' + m, (dst, 4500))
+                continue
+        s.sendto(m, (dst, 500))
         try:
             while True:
                 m = s.recv(4096)

@@ -25,13 +25,17 @@ INNER = '10.9.0.1'
 SERVER = '192.0.2.2'
 GW = '198.51.100.1'
 USER = '198.51.100.2'
+# The IPv6 outer addresses (scenario responder_v6); the inner traffic
+# stays IPv4.
+GW6 = '2001:db8:2::1'
+USER6 = '2001:db8:2::2'
 PSK = 'mifgw-ike-test-psk-0123'
 GW_ID = 'gw.example.org'
 USER_ID = 'user@example.org'
 
 
 def ike_section(initiate=False, remote_id=USER_ID, proposals=None,
-                child_life=3600):
+                child_life=3600, gw=GW, user=USER):
     props = proposals or ['aes256gcm16-prfsha256-ecp256',
                           'aes256-sha256-modp2048']
     q = ', '.join(f'"{p}"' for p in props)
@@ -40,8 +44,8 @@ ike = {{
   cookie_threshold = 8;
   max_half_open = 32;
   peers = ( {{
-    name = "user1"; local_addr = "{GW}";
-    remote_addr = "{USER if initiate else 'any'}";
+    name = "user1"; local_addr = "{gw}";
+    remote_addr = "{user if initiate else 'any'}";
     local_id = "{GW_ID}"; remote_id = "{remote_id}";
     auth = "psk"; psk = "{PSK}";
     proposals = [ {q} ];
@@ -61,7 +65,7 @@ class Charon:
     def __init__(self, topo, psk=PSK, local_id=USER_ID, remote_id=GW_ID,
                  proposals='aes256gcm16-prfsha256-ecp256',
                  esp='aes256gcm16', start=False, ike_rekey='0s',
-                 child_rekey='0s'):
+                 child_rekey='0s', gw=GW, user=USER):
         self.topo = topo
         self.ns = topo.ns['wan']
         self.dir = os.path.join(topo.dir, 'charon')
@@ -87,8 +91,8 @@ class Charon:
             f.write(f'''connections {{
   gw {{
     version = 2
-    local_addrs = {USER}
-    remote_addrs = {GW}
+    local_addrs = {user}
+    remote_addrs = {gw}
     proposals = {proposals}
     rekey_time = {ike_rekey}
     over_time = 60s
@@ -280,6 +284,18 @@ def sc_responder(mifgw):
         print('charon deleted the IKE SA; mifgw removed both SAs')
 
 
+def sc_responder_v6(mifgw):
+    """charon initiates over IPv6 outer addresses (IPv4 inside)."""
+    with make_topo(mifgw, gw=GW6, user=USER6) as topo:
+        ch = Charon(topo, gw=GW6, user=USER6)
+        ch.start()
+        if ch.initiate().returncode != 0:
+            fail(topo, ch, 'swanctl --initiate failed over IPv6')
+        check_installed(topo, ch)
+        traffic(topo, ch)
+        print('IKE and ESP over IPv6 outer addresses')
+
+
 def sc_initiator(mifgw):
     with make_topo(mifgw, initiate=True) as topo:
         ch = Charon(topo)
@@ -378,6 +394,24 @@ def sc_cookies(mifgw):
               f'answers; {half} half-open kept; charon got through')
 
 
+def sc_garbage(mifgw):
+    """600 damaged IKE messages to ports 500 and 4500: counted as bad,
+    no SA is created, and charon connects afterwards."""
+    with make_topo(mifgw) as topo:
+        topo.python('wan', 'ike_flood.py', [GW, 600, 'garbage'],
+                    timeout=60)
+        c = counters(topo)
+        if (ike_value(c, 'rx_bad') or 0) < 300 or ike_lines(c, 'ike_sa'):
+            fail(topo, None, 'after garbage: ' + str(ike_lines(c, 'ike')))
+        ch = Charon(topo)
+        ch.start()
+        if ch.initiate().returncode != 0:
+            fail(topo, ch, 'charon could not connect after the garbage')
+        check_installed(topo, ch)
+        print(f'{ike_value(c, "rx_bad")} of 600 damaged messages counted '
+              'as bad, no SA made; charon then connected')
+
+
 def expect_fail(mifgw, ch_kw, mif_log, charon_log, what, ike_kw=None):
     with make_topo(mifgw, **(ike_kw or {})) as topo:
         bad = Charon(topo, **ch_kw)
@@ -416,10 +450,12 @@ def sc_no_proposal(mifgw):
 
 SCENARIOS = {
     'responder': sc_responder,
+    'responder_v6': sc_responder_v6,
     'initiator': sc_initiator,
     'rekey': sc_rekey,
     'peer_rekey': sc_peer_rekey,
     'cookies': sc_cookies,
+    'garbage': sc_garbage,
     'badpsk': sc_badpsk,
     'unknown_id': sc_unknown_id,
     'no_proposal': sc_no_proposal,
