@@ -209,6 +209,13 @@ expect_bad(uint16_t type, const uint8_t *base, size_t blen, size_t len,
 	CHECK_EQ(mif_ext_op_validate(type, b, len), err);
 }
 
+/* One byte of add4 changed (off past the end: none), or cut at len. */
+#define BAD4(len, off, v, err)						\
+	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), len, off, v, err)
+/* rm under another type, optionally with one byte changed. */
+#define BADRM(type, off, v, err)					\
+	expect_bad(type, rm, sizeof(rm), sizeof(rm), off, v, err)
+
 static void
 test_op_bad(void)
 {
@@ -216,35 +223,31 @@ test_op_bad(void)
 
 	/* Every truncation of a good ADD is a syntax error. */
 	for (i = 0; i < n; i++)
-		expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), i, n, 0, -EBADMSG);
-	/* Trailing byte. */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n + 1, n, 0, -EBADMSG);
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 0, 0x02, -EBADMSG); /* Ver */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 1, 0x10, -EBADMSG); /* flag */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 3, 0x00, -EBADMSG); /* IfID 0 */
-	expect_bad(MIF_EXT_N_IF_ADD, add6, sizeof(add6), sizeof(add6), 5, 0x03,
-		   -EBADMSG);					/* BackupOf = IfID */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 7, 0x05, -EBADMSG); /* type */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 7, 0x00, -EBADMSG); /* none */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 11, 0x00, -EBADMSG); /* seq 0 */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 14, 0x02, -EBADMSG); /* count */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 16, 127, -EADDRNOTAVAIL);
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 16, 0, -EADDRNOTAVAIL);
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 16, 224, -EADDRNOTAVAIL);
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 20, 0x08, -EBADMSG); /* TS 8 */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 23, 0x28, -EBADMSG); /* len */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 30, 0x01, -EBADMSG); /* s>e */
-	expect_bad(MIF_EXT_N_IF_ADD, add4, sizeof(add4), n, 40, 0x01, -EBADMSG); /* port */
-	/* ALT outside ADD, address on REMOVE, none on REPLACE. */
-	expect_bad(MIF_EXT_N_IF_REMOVE, rm, sizeof(rm), sizeof(rm), 1, 0x01, -EBADMSG);
-	expect_bad(MIF_EXT_N_IF_REMOVE, add4, sizeof(add4), n, n, 0, -EBADMSG);
-	expect_bad(MIF_EXT_N_IF_REPLACE, rm, sizeof(rm), sizeof(rm), 99, 0, -EBADMSG);
-	/* SET_ALTERNATE needs BackupOf. */
-	expect_bad(MIF_EXT_N_IF_SET_ALTERNATE, rm, sizeof(rm), sizeof(rm), 99, 0,
-		   -EBADMSG);
-	/* Not an operation type. */
-	expect_bad(MIF_EXT_N_SUPPORTED, rm, sizeof(rm), sizeof(rm), 99, 0, -EBADMSG);
-	expect_bad(MIF_EXT_N_IF_STATE, rm, sizeof(rm), sizeof(rm), 99, 0, -EBADMSG);
+		BAD4(i, n, 0, -EBADMSG);
+	BAD4(n + 1, n, 0, -EBADMSG);		/* one trailing byte */
+	BAD4(n, 0, 0x02, -EBADMSG);		/* Ver 2 */
+	BAD4(n, 1, 0x10, -EBADMSG);		/* MBZ flag bit */
+	BAD4(n, 3, 0x00, -EBADMSG);		/* IfID 0 */
+	expect_bad(MIF_EXT_N_IF_ADD, add6, sizeof(add6), sizeof(add6), 5,
+		   0x03, -EBADMSG);		/* BackupOf = IfID */
+	BAD4(n, 7, 0x05, -EBADMSG);		/* AddrType 5 */
+	BAD4(n, 7, 0x00, -EBADMSG);		/* ADD without address */
+	BAD4(n, 11, 0x00, -EBADMSG);		/* UpdSeq 0 */
+	BAD4(n, 14, 0x02, -EBADMSG);		/* NumTSs past the data */
+	BAD4(n, 16, 127, -EADDRNOTAVAIL);	/* 127.51.100.7 */
+	BAD4(n, 16, 0, -EADDRNOTAVAIL);		/* 0.51.100.7 */
+	BAD4(n, 16, 224, -EADDRNOTAVAIL);	/* multicast */
+	BAD4(n, 20, 0x08, -EBADMSG);		/* TS type 8 with length 16 */
+	BAD4(n, 23, 0x28, -EBADMSG);		/* TS length 40 for type 7 */
+	BAD4(n, 30, 0x01, -EBADMSG);		/* start address above end */
+	BAD4(n, 40, 0x01, -EBADMSG);		/* start port above end */
+	BADRM(MIF_EXT_N_IF_REMOVE, 1, 0x01, -EBADMSG);	/* ALT on REMOVE */
+	/* An address on REMOVE (add4 as REMOVE data). */
+	expect_bad(MIF_EXT_N_IF_REMOVE, add4, n, n, n, 0, -EBADMSG);
+	BADRM(MIF_EXT_N_IF_REPLACE, 99, 0, -EBADMSG);	/* no address */
+	BADRM(MIF_EXT_N_IF_SET_ALTERNATE, 99, 0, -EBADMSG); /* no BackupOf */
+	BADRM(MIF_EXT_N_SUPPORTED, 99, 0, -EBADMSG);	/* not an op */
+	BADRM(MIF_EXT_N_IF_STATE, 99, 0, -EBADMSG);
 }
 
 static void

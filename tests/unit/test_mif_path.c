@@ -63,9 +63,20 @@ pstate(struct mif_ifset_ref *r, const char *rm)
 	return -1;
 }
 
+static struct mif_ifset_ref *mk_sa_peer(const char *name, const char *lsel,
+					uint32_t spi, struct mif_path_sa *ps,
+					uint32_t peer);
+
 static struct mif_ifset_ref *
 mk_sa(const char *name, const char *lsel, uint32_t spi,
       struct mif_path_sa *ps)
+{
+	return mk_sa_peer(name, lsel, spi, ps, 7);
+}
+
+static struct mif_ifset_ref *
+mk_sa_peer(const char *name, const char *lsel, uint32_t spi,
+	   struct mif_path_sa *ps, uint32_t peer)
 {
 	struct mif_ifset_ops_sa s;
 	struct mif_ifset_ref *r;
@@ -78,7 +89,7 @@ mk_sa(const char *name, const char *lsel, uint32_t spi,
 	CHECK(r != NULL);
 	memset(&s, 0, sizeof(s));
 	snprintf(s.name, sizeof(s.name), "%s", name);
-	s.peer = 7;
+	s.peer = peer;
 	CHECK_EQ(mif_prefix_parse(lsel, &s.sel.local, false, false), 0);
 	CHECK_EQ(mif_prefix_parse("0.0.0.0/0", &s.sel.remote, false, false),
 		 0);
@@ -450,6 +461,56 @@ test_mobike(void)
 	CHECK_EQ(mif_path_mobike_update(&m, 1, &from, now, &rep), -ENOTSUP);
 }
 
+/* The dataplane refuses the second ADD of a request (its set holds 8
+ * paths): the first, already applied, is undone, and the table keeps
+ * neither. */
+static void
+test_rollback(void)
+{
+	struct mif_ifset_ops_ep ike;
+	struct mif_ext_sup sup = { 0, 16 };
+	struct mif_path_reply rep;
+	struct mif_ifset_ref *rc;
+	struct mif_path_sa p2;
+	struct mif_ext_op two[2];
+	char a[32];
+	unsigned int i, first;
+
+	memset(&ike, 0, sizeof(ike));
+	ike.local = A(L0);
+	ike.remote = A(R0);
+	mif_path_sa_init(&p2, 8, ops, &ike, send_rr, &n_rr);
+	mif_path_note_vid(&p2);
+	mif_path_note_auth(&p2, true, &sup);
+	rc = mk_sa_peer("c", "10.3.0.0/24", 0x404, &p2, 8);
+	for (i = 2; i <= 7; i++) {		/* paths 2..7 of 8 */
+		snprintf(a, sizeof(a), "203.0.113.%u", 100 + i);
+		two[0] = op_new(MIF_EXT_N_IF_ADD, (uint16_t)i, 1, a);
+		CHECK_EQ(mif_path_request(&p2, i, two, 1, &ike.remote, now,
+					  &rep), 1);
+		CHECK_EQ(mif_path_rr_answer(&p2, &rr_c[n_rr - 1], &rep), 0);
+		CHECK_EQ(rep.err, 0);
+	}
+	CHECK_EQ(rc->cur->n, 7);
+	two[0] = op_new(MIF_EXT_N_IF_ADD, 20, 1, "203.0.113.120");
+	two[1] = op_new(MIF_EXT_N_IF_ADD, 21, 1, "203.0.113.121");
+	first = n_rr;
+	CHECK_EQ(mif_path_request(&p2, 100, two, 2, &ike.remote, now, &rep),
+		 1);
+	CHECK_EQ(n_rr, first + 2);		/* one check per address */
+	CHECK_EQ(mif_path_rr_answer(&p2, &rr_c[first], &rep), 1);
+	CHECK_EQ(mif_path_rr_answer(&p2, &rr_c[first + 1], &rep), 0);
+	CHECK_EQ(rep.err, MIF_EXT_N_LIMIT_EXCEEDED);
+	CHECK_EQ(rep.err_data.ifid, 21);
+	CHECK(pstate(rc, "203.0.113.120") != MIF_IFSET_ACTIVE);
+	CHECK_EQ(pstate(rc, "203.0.113.121"), -1);
+	CHECK(mif_path_if_get(&p2, 20) == NULL);
+	CHECK(mif_path_if_get(&p2, 21) == NULL);
+	CHECK_EQ(pstate(rc, "203.0.113.107"), MIF_IFSET_ACTIVE);
+	CHECK_EQ(mif_ifset_ops_del(ops, rc), 0);
+	mif_ifset_ref_destroy(rc);
+}
+
 int
 main(void)
 {
@@ -476,5 +537,6 @@ main(void)
 	test_transport();
 	test_local_plan();
 	test_mobike();
+	test_rollback();
 	CHECK_DONE();
 }
