@@ -32,6 +32,9 @@ int mif_cli_cmds_gw_register(void);
  * SPDs. @return 0 or the registry's error. */
 int mif_cli_cmds_ipsec_register(void);
 
+/** Register `show ike [detail]` (control/cli_cmds_ike.c). */
+int mif_cli_cmds_ike_register(void);
+
 /**
  * Timer for the path operations (control loop, a few times a second):
  * finishes soft handovers whose old path has drained and frees replaced

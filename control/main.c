@@ -335,7 +335,8 @@ cli_start(void)
 		c->sessions != 0 || c->has_idle_timeout || c->auth_delay_ms != 0;
 	cc.ctx = &cli_gw;
 	if (((rc = mif_cli_cmds_gw_register()) != 0 && rc != -EEXIST) ||
-	    ((rc = mif_cli_cmds_ipsec_register()) != 0 && rc != -EEXIST))
+	    ((rc = mif_cli_cmds_ipsec_register()) != 0 && rc != -EEXIST) ||
+	    ((rc = mif_cli_cmds_ike_register()) != 0 && rc != -EEXIST))
 		return rc;
 	mif_ctl.cli_poll = mif_cli_poll;
 	mif_ctl.cli_tick = mif_cli_paths_tick;

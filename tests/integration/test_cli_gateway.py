@@ -409,7 +409,8 @@ def test_abuse(topo, t):
 
 
 KEYS = ('000102030405060708090a0b0c0d0e0f', '01020304',
-        '101112131415161718191a1b1c1d1e1f', '05060708')
+        '101112131415161718191a1b1c1d1e1f', '05060708',
+        'cli-test-psk-never-shown')
 IPSEC_CFG = '''
 policies = (
   { dir = "out"; src = "192.0.2.0/24"; dst = "198.51.100.0/24";
@@ -425,6 +426,19 @@ sas = (
     remote = "198.51.100.2"; cipher = "aes-gcm-128";
     key = "%s"; salt = "%s"; }
 );
+# An IKE peer we initiate to; the wan client runs no IKE, so the SA
+# stays half-open and retransmits: what show ike must show.
+ike = {
+  peers = ( {
+    name = "user1"; local_addr = "198.51.100.1";
+    remote_addr = "198.51.100.2"; local_id = "gw.example";
+    remote_id = "user1.example"; auth = "psk"; psk = "%s";
+    proposals = [ "aes256gcm16-prfsha256-ecp256" ];
+    esp_proposals = [ "aes256gcm16" ]; initiate = true;
+    children = ( { name = "net"; local_ts = [ "192.0.2.0/25" ];
+                   remote_ts = [ "10.9.0.0/24" ]; mode = "tunnel"; } );
+  } );
+};
 ''' % KEYS
 
 
@@ -519,6 +533,15 @@ def test_ipsec(topo, t):
           pr.get('3', [''])[1] == 'removed' and
           pr.get('4', [''])[1] == 'active', str(pr))
     test_policies(topo, t, cmd)
+    out = cmd('show ike')
+    check('ipsec: show ike: the half-open SA we initiated to user1',
+          re.search(r'user1\s+\S+\s+initiator\s+[0-9a-f]{16}\s+0{16}\s+'
+                    r'198\.51\.100\.1:500\s+198\.51\.100\.2:500', out)
+          is not None and '1 IKE SAs, 1 half-open' in out, out)
+    out = cmd('show ike detail')
+    m = re.search(r'messages rx \d+ tx (\d+)', out)
+    check('ipsec: show ike detail: daemon counters (IKE_SA_INIT sent)',
+          m is not None and int(m.group(1)) >= 1, out)
     text = ''.join(seen) + (t.cmd('show log 512', 10) or '')
     check('ipsec: no key or salt appears in any output',
           not any(k in text.lower() for k in KEYS), '')
