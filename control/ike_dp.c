@@ -18,7 +18,7 @@
 #include "dataplane/sad.h"
 #include "dataplane/spd.h"
 
-#define DP_SLOTS	1024	/* Child SA pairs installed at once */
+#define DP_SLOTS	MIF_SPD_CFG_EXTRA_MAX	/* Child SA pairs at once */
 #define DP_REPLAY_WIN	64
 
 struct dp_slot {
@@ -37,11 +37,15 @@ static struct dp_slot slots[DP_SLOTS];
 static uint64_t seq;
 static bool warned;
 
+static unsigned int rules_build(enum mif_spd_dir dir, struct mif_spd_rule *r,
+				unsigned int max);
+
 void
 mif_ike_dp_init(const struct mif_cfg *cfg)
 {
 	dcfg = cfg;
 	base = mif_state.sas;
+	mif_spd_cfg_extra = rules_build;
 }
 
 static uint32_t
@@ -187,14 +191,15 @@ rule_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
 }
 
-/* PROTECT rules of the installed pairs for @p dir, newest first. */
+/* PROTECT rules of the installed pairs for @p dir, newest first
+ * (mif_spd_cfg_extra). */
 static unsigned int
-rules_build(enum mif_spd_dir dir, struct mif_spd_rule *r)
+rules_build(enum mif_spd_dir dir, struct mif_spd_rule *r, unsigned int max)
 {
 	static const struct dp_slot *order[DP_SLOTS];
 	unsigned int i, n = 0;
 
-	for (i = 0; i < DP_SLOTS; i++)
+	for (i = 0; i < DP_SLOTS && n < max; i++)
 		if (slots[i].used)
 			order[n++] = &slots[i];
 	qsort(order, n, sizeof(order[0]), rule_cmp);
@@ -215,20 +220,18 @@ rules_build(enum mif_spd_dir dir, struct mif_spd_rule *r)
 static int
 publish(void)
 {
-	static struct mif_spd_rule rules[DP_SLOTS];
 	struct mif_sa_tab *t, *old = mif_state.sas;
 	struct mif_spd *spd;
-	unsigned int n, d;
+	unsigned int d;
 	int rc = 0;
 
 	if ((t = tab_build()) == NULL)
 		return -ENOMEM;
 	__atomic_store_n(&mif_state.sas, t, __ATOMIC_RELEASE);
 	for (d = 0; d < 2 && rc == 0; d++) {
-		n = rules_build((enum mif_spd_dir)d, rules);
-		rc = mif_spd_cfg_build_extra(dcfg, (enum mif_spd_dir)d, rules,
-					     n, mif_sa_tab_resolve, base,
-					     SOCKET_ID_ANY, &spd);
+		rc = mif_spd_cfg_build(dcfg, (enum mif_spd_dir)d,
+				       mif_sa_tab_resolve, base, SOCKET_ID_ANY,
+				       &spd);
 		if (rc == 0 && (rc = mif_spd_publish(&mif_state.spd[d], spd,
 						    mif_state.qsbr)) != 0)
 			mif_spd_destroy(spd);
@@ -347,6 +350,7 @@ mif_ike_dp_fini(void)
 {
 	struct mif_sa_tab *old = mif_state.sas;
 
+	mif_spd_cfg_extra = NULL;
 	if (dcfg == NULL || old == base)
 		return;
 	__atomic_store_n(&mif_state.sas, base, __ATOMIC_RELEASE);

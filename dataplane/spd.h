@@ -206,6 +206,20 @@ int mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
 		      mif_spd_sa_resolve_t resolve, void *arg, int socket_id,
 		      struct mif_spd **out);
 
+/** Most rules the provider below may give. */
+#define MIF_SPD_CFG_EXTRA_MAX	1024
+
+/**
+ * Rules that every mif_spd_cfg_build() puts ahead of the file's
+ * policies, or NULL: the Child SAs of the IKE daemon (control/ike_dp.c
+ * sets it), so that an SPD rebuilt elsewhere (the CLI's policy add/del)
+ * keeps them. Fills at most @p max rules of @p dir, returns how many.
+ * Control thread only.
+ */
+extern unsigned int (*mif_spd_cfg_extra)(enum mif_spd_dir dir,
+					 struct mif_spd_rule *rules,
+					 unsigned int max);
+
 /**
  * mif_spd_cfg_build() with @p n_extra rules added before the file's
  * policies (they win ties of priority): the Child SAs negotiated by IKE

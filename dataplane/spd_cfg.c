@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* From the "policies" section of the configuration to built SPDs. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/cfg_spd.h"
@@ -49,9 +50,27 @@ mif_spd_cfg_build(const struct mif_cfg *cfg, enum mif_spd_dir dir,
 		  mif_spd_sa_resolve_t resolve, void *arg, int socket_id,
 		  struct mif_spd **out)
 {
-	return mif_spd_cfg_build_extra(cfg, dir, NULL, 0, resolve, arg,
-				       socket_id, out);
+	struct mif_spd_rule *extra = NULL;
+	unsigned int n = 0;
+	int rc;
+
+	/* Whoever rebuilds an SPD (start-up, the CLI) keeps the rules of
+	 * the provider, so they are never lost to a rebuild. */
+	if (mif_spd_cfg_extra != NULL) {
+		extra = calloc(MIF_SPD_CFG_EXTRA_MAX, sizeof(*extra));
+		if (extra == NULL)
+			return -ENOMEM;
+		n = mif_spd_cfg_extra(dir, extra, MIF_SPD_CFG_EXTRA_MAX);
+	}
+	rc = mif_spd_cfg_build_extra(cfg, dir, extra, n, resolve, arg,
+				     socket_id, out);
+	free(extra);
+	return rc;
 }
+
+unsigned int (*mif_spd_cfg_extra)(enum mif_spd_dir dir,
+				  struct mif_spd_rule *rules,
+				  unsigned int max);
 
 int
 mif_spd_cfg_build_extra(const struct mif_cfg *cfg, enum mif_spd_dir dir,
