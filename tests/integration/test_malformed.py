@@ -214,12 +214,15 @@ def oversize(t):
     log(cp.stdout.strip().splitlines()[-2:])
     stream_result(s, 100, 'lan -> wan stream around the big frames')
     after = t.wait_counter(
-        lambda c: sum(drop_deltas(before, c).values()) >= 5, timeout=5)
+        lambda c: drop_deltas(before, c).get('bad_len', 0) >= 5, timeout=5)
     got = drop_deltas(before, after)
     log(f'drop deltas: {got}')
     # Each echo leaves the client whole (MTU 9000 there): one frame of
     # 4042 bytes, more than the PMD's 2048-byte ring slot.
-    check(sum(got.values()) == 5, f'5 oversize frames dropped ({got})')
+    # The MTU change makes the client's kernel send IPv6 multicast
+    # (MLD, RS), which the gateway drops as mcast: not ours to count.
+    other = {k: v for k, v in got.items() if k not in ('bad_len', 'mcast')}
+    check(not other, f'no other drop reason moved ({other})')
     check(got.get('bad_len', 0) == 5, f'drop bad_len rose by 5 ({got})')
     check(t.alive(), 'mifgw still running')
 
