@@ -315,8 +315,9 @@ peer_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	static const char *const allowed[] = { "name", "local_addr",
 		"remote_addr", "local_id", "remote_id", "auth", "psk",
 		"proposals", "esp_proposals", "children", "ike_lifetime",
-		"child_lifetime", "initiate", NULL };
+		"child_lifetime", "child_rekey_packets", "initiate", NULL };
 	const config_setting_t *s;
+	unsigned int pk = 0;
 	int rc;
 
 	p->line = mif_cfg_line(g);
@@ -339,8 +340,11 @@ peer_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	    (rc = mif_cfg_get_uint(ctx, g, "ike_lifetime", 60, 86400 * 7,
 				   &p->ike_lifetime)) != 0 ||
 	    (rc = mif_cfg_get_uint(ctx, g, "child_lifetime", 10, 86400 * 7,
-				   &p->child_lifetime)) != 0)
+				   &p->child_lifetime)) != 0 ||
+	    (rc = mif_cfg_get_uint(ctx, g, "child_rekey_packets", 1,
+				   UINT32_MAX, &pk)) != 0)
 		return rc;
+	p->child_rekey_packets = pk;
 	return 0;
 }
 

@@ -64,6 +64,9 @@ struct mif_cfg_ike_peer {
 	unsigned int n_children;
 	unsigned int ike_lifetime;	/**< seconds until an IKE rekey */
 	unsigned int child_lifetime;	/**< seconds until a Child rekey */
+	/** Soft packet limit of each Child SA; 0: 2^32 - 2^20 without
+	 * ESN, none with ESN. */
+	uint64_t child_rekey_packets;
 	bool initiate;
 	unsigned int line;
 };

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/state.h"
 #include "control/ctl.h"
+#include "control/ike_daemon.h"
 #include "dataplane/sa_cfg.h"
 #include "dataplane/sad.h"
 
@@ -45,9 +46,11 @@ mif_ctl_sa_events_poll(void)
 	if (mif_state.sad == NULL)
 		return 0;
 	n = mif_sad_events_poll(mif_state.sad, ev, SA_EV_BURST);
-	/* Static SAs are not rekeyed: the line tells the operator. */
+	/* Static SAs are not rekeyed: the line tells the operator. SAs of
+	 * the IKE daemon are its to rekey. */
 	for (i = 0; i < n; i++)
-		MIF_LOG(ctl, NOTICE, "SA %s (spi 0x%08x): %s",
+		if (!mif_ike_daemon_sa_event(ev[i].spi, ev[i].ev))
+			MIF_LOG(ctl, NOTICE, "SA %s (spi 0x%08x): %s",
 			sa_name(ev[i].id), ev[i].spi, ev_text(ev[i].ev));
 	return n;
 }

@@ -420,6 +420,46 @@ mif_ike_daemon_timer(uint64_t now)
 	}
 }
 
+struct sa_event {
+	uint32_t spi;
+	bool found;
+};
+
+static void
+event_sa(struct mif_ike_sa *sa, void *arg)
+{
+	struct sa_event *e = arg;
+	struct mif_ike_child *ch;
+
+	if (e->found || sa->state != MIF_IKE_ST_ESTABLISHED)
+		return;
+	ch = mif_ike_child_find(sa, e->spi, true);
+	if (ch == NULL)
+		ch = mif_ike_child_find(sa, e->spi, false);
+	if (ch == NULL)
+		return;
+	e->found = true;
+	/* A pair already being replaced waits for its Delete. */
+	if (ch->rekey_tsc != UINT64_MAX)
+		ch->rekey_tsc = 0;
+}
+
+bool
+mif_ike_daemon_sa_event(uint32_t spi, uint32_t ev)
+{
+	struct sa_event e = { .spi = spi };
+
+	if (!running)
+		return false;
+	mif_ike_sa_foreach(event_sa, &e);
+	if (e.found) {
+		mif_ike_stats.dp_event++;
+		MIF_LOG(ike, INFO, "Child SA 0x%08x: dataplane event 0x%x, rekeying",
+			spi, ev);
+	}
+	return e.found;
+}
+
 static void
 print_sa(struct mif_ike_sa *sa, void *arg)
 {
@@ -467,6 +507,7 @@ mif_ike_daemon_print(FILE *f)
 		{ "sa_limit", s->sa_limit }, { "timeout", s->timeout },
 		{ "rekey_child", s->rekey_child },
 		{ "rekey_ike", s->rekey_ike }, { "dpd", s->dpd },
+		{ "dp_event", s->dp_event },
 	};
 	unsigned int i;
 

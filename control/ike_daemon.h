@@ -34,6 +34,13 @@ void mif_ike_daemon_rx(const uint8_t *msg, size_t len,
 /** Timers; call about ten times a second. */
 void mif_ike_daemon_timer(uint64_t now_tsc);
 
+/**
+ * A lifetime or sequence event (MIF_SA_EV_*) of the dataplane SA with
+ * @p spi: when it is one of our Child SAs, its rekey starts now.
+ * @return true if the SA is ours.
+ */
+bool mif_ike_daemon_sa_event(uint32_t spi, uint32_t ev);
+
 /** "ike NAME VALUE" and per-SA lines for the counters block. */
 void mif_ike_daemon_print(FILE *f);
 

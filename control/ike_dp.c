@@ -145,8 +145,13 @@ params(const struct mif_ike_sa *sa, const struct mif_ike_child *ch,
 	p->esn = ch->alg.esn;
 	p->replay_win = out ? 0 : DP_REPLAY_WIN;
 	p->df = MIF_SA_DF_COPY;
-	/* The daemon rekeys at 90%; the hard limit is a safety net. */
+	/* The daemon rekeys at 90%; the hard limit is a safety net. The
+	 * soft packet limit makes the workers ask for a rekey well before
+	 * 32-bit sequence numbers run out. */
 	p->hard.seconds = life + life / 10;
+	p->soft.packets = mif_ike_cfg->peers[sa->peer].child_rekey_packets;
+	if (p->soft.packets == 0 && !ch->alg.esn)
+		p->soft.packets = (1ull << 32) - (1ull << 20);
 	p->n_slots = dcfg->n_workers + 1;
 }
 

@@ -133,7 +133,7 @@ struct mif_ike_stats {
 	uint64_t sa_up, sa_down, sa_refused, child_up, child_down;
 	uint64_t no_proposal, auth_failed, unknown_id, invalid_ke;
 	uint64_t cookie_sent, cookie_bad, half_open_full, sa_limit;
-	uint64_t timeout, rekey_child, rekey_ike, dpd;
+	uint64_t timeout, rekey_child, rekey_ike, dpd, dp_event;
 };
 
 extern struct mif_ike_stats mif_ike_stats;

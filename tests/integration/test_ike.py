@@ -35,7 +35,7 @@ USER_ID = 'user@example.org'
 
 
 def ike_section(initiate=False, remote_id=USER_ID, proposals=None,
-                child_life=3600, gw=GW, user=USER):
+                child_life=3600, gw=GW, user=USER, rekey_packets=0):
     props = proposals or ['aes256gcm16-prfsha256-ecp256',
                           'aes256-sha256-modp2048']
     q = ', '.join(f'"{p}"' for p in props)
@@ -51,6 +51,7 @@ ike = {{
     proposals = [ {q} ];
     esp_proposals = [ "aes256gcm16", "aes128-sha256" ];
     child_lifetime = {child_life};
+    {f"child_rekey_packets = {rekey_packets};" if rekey_packets else ""}
     initiate = {'true' if initiate else 'false'};
     children = ( {{ name = "net"; local_ts = [ "192.0.2.0/24" ];
                     remote_ts = [ "10.9.0.0/24" ]; mode = "tunnel"; }} );
@@ -412,6 +413,34 @@ def sc_garbage(mifgw):
               'as bad, no SA made; charon then connected')
 
 
+def sc_dp_rekey(mifgw):
+    """The workers' soft packet limit (60 packets) raises an event that
+    makes the daemon rekey the Child SA, under ping, without loss."""
+    with make_topo(mifgw, initiate=True, rekey_packets=60) as topo:
+        ch = Charon(topo)
+        ch.start()
+        if not ch.wait_log(r'CHILD_SA net\{\d+\} established', 20):
+            fail(topo, ch, 'no Child SA')
+        cp = topo.client('wan', ['ping', '-n', '-c', '100', '-i', '0.1',
+                                 '-W', '2', '-I', INNER, SERVER],
+                         check=False, timeout=60)
+        m = re.search(r'(\d+) received', cp.stdout)
+        got = int(m.group(1)) if m else 0
+        time.sleep(1)
+        c = counters(topo)
+        if (ike_value(c, 'dp_event') or 0) < 1 or \
+                (ike_value(c, 'rekey_child') or 0) < 1:
+            fail(topo, ch, 'no rekey from a dataplane event: ' +
+                 str(ike_lines(c, 'ike')))
+        if got != 100:
+            fail(topo, ch, f'{100 - got} of 100 pings lost')
+        if not ch.wait_log(r'received DELETE for ESP CHILD_SA', 1):
+            fail(topo, ch, 'charon never got our Delete of the old pair')
+        print(f'{ike_value(c, "dp_event")} dataplane events, '
+              f'{ike_value(c, "rekey_child")} rekeys, 100/100 replies; '
+              'charon took our Delete of the old pairs')
+
+
 def expect_fail(mifgw, ch_kw, mif_log, charon_log, what, ike_kw=None):
     with make_topo(mifgw, **(ike_kw or {})) as topo:
         bad = Charon(topo, **ch_kw)
@@ -453,6 +482,7 @@ SCENARIOS = {
     'responder_v6': sc_responder_v6,
     'initiator': sc_initiator,
     'rekey': sc_rekey,
+    'dp_rekey': sc_dp_rekey,
     'peer_rekey': sc_peer_rekey,
     'cookies': sc_cookies,
     'garbage': sc_garbage,
