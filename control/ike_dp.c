@@ -179,10 +179,12 @@ tab_build(void)
 		e->sa = slots[i].in;
 		e->sels = &slots[i].sel_in;
 		e->n_sels = 1;
-		snprintf(e->name, sizeof(e->name), "%s-in", slots[i].name);
+		/* Bounded so that the suffix always fits (gcc's -O0 build
+		 * proves -Wformat-truncation otherwise). */
+		snprintf(e->name, sizeof(e->name), "%.27s-in", slots[i].name);
 		e = &t->ent[slot_id(i, true) - 1];
 		e->sa = slots[i].out;
-		snprintf(e->name, sizeof(e->name), "%s-out", slots[i].name);
+		snprintf(e->name, sizeof(e->name), "%.27s-out", slots[i].name);
 	}
 	return t;
 }
