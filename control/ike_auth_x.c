@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "control/ike_auth.h"
 #include "control/ike_sa.h"
+#include "control/mif_neg.h"
 
 #define ID_BODY_MAX	(4 + MIF_CFG_IKE_ID_LEN)
 
@@ -288,6 +289,7 @@ mif_ike_auth_request(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 		return;
 	}
 	auth_established(sa, "responder");
+	sa->mif_mode = (uint8_t)mif_neg_auth_mode(sa->mif_vid, m, peer->name);
 	if (cerr == 0)
 		mif_ike_child_up(sa, &ch, NULL, 0, sa->ni, sa->ni_len, sa->nr,
 				 sa->nr_len);
@@ -321,6 +323,7 @@ mif_ike_auth_response(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 		return;
 	}
 	auth_established(sa, "initiator");
+	sa->mif_mode = (uint8_t)mif_neg_auth_mode(sa->mif_vid, m, peer->name);
 	if (err != 0) {
 		MIF_LOG(ike, NOTICE, "peer %s: no Child SA (notify %u)",
 			peer->name, err);

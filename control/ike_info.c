@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "control/ike_sa.h"
+#include "control/mif_neg.h"
 
 static const char *
 peer_name(const struct mif_ike_sa *sa)
@@ -57,6 +58,8 @@ mif_ike_info_request(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 	if (mif_ike_sk_start(sa, &g, sa->resp, sizeof(sa->resp),
 			     MIF_IKE_EXCH_INFORMATIONAL, true,
 			     m->hdr.msgid) != 0)
+		return;
+	if (mif_neg_cookie2_echo(&g, m) < 0)
 		return;
 	if (!ike && n > 0 &&
 	    (mif_ike_gen_begin(&g, MIF_IKE_PLD_DELETE, false) != 0 ||

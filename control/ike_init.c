@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "control/ike_sa.h"
+#include "control/mif_neg.h"
 
 #define NONCE_LEN	32
 #define SECRET_ROTATE_S	300
@@ -278,6 +279,8 @@ build_init_resp(struct mif_ike_sa *sa, const struct mif_ike_sa_props *chosen)
 	mif_ike_gen_end(&g);
 	mif_ike_gen_add(&g, MIF_IKE_PLD_NONCE, sa->nr, sa->nr_len);
 	add_natd(&g, sa);
+	/* Our VID gates the MIF notify numbers (docs/protocol.md). */
+	mif_ike_gen_add(&g, MIF_IKE_PLD_VENDOR, mif_ext_vid, MIF_EXT_VID_LEN);
 	/* The generator's error is sticky: finish reports the first. */
 	if ((rc = mif_ike_gen_finish(&g, &len)) != 0)
 		return rc;
@@ -315,6 +318,7 @@ responder_setup(struct mif_ike_sa *sa, const struct mif_ike_msg *m,
 	sa->state = MIF_IKE_ST_INIT_DONE;
 	sa->msgid_in = 1;
 	sa->nat = nat_detect(m, 0, &sa->path);
+	sa->mif_vid = mif_neg_vid_seen(m);
 	return 0;
 }
 
@@ -395,6 +399,8 @@ send_init(struct mif_ike_sa *sa)
 	mif_ike_gen_end(&g);
 	mif_ike_gen_add(&g, MIF_IKE_PLD_NONCE, sa->ni, sa->ni_len);
 	add_natd(&g, sa);
+	/* Our VID gates the MIF notify numbers (docs/protocol.md). */
+	mif_ike_gen_add(&g, MIF_IKE_PLD_VENDOR, mif_ext_vid, MIF_EXT_VID_LEN);
 	if ((rc = mif_ike_gen_finish(&g, &len)) != 0)
 		return rc;
 	sa->init_req_len = (uint16_t)len;
@@ -503,6 +509,7 @@ mif_ike_init_response(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 	sa->req = MIF_IKE_REQ_NONE;
 	sa->spi_r = m->hdr.rspi;
 	sa->nat = nat_detect(m, sa->spi_r, &sa->path);
+	sa->mif_vid = mif_neg_vid_seen(m);
 	/* RFC 7296 2.23: with a NAT, the rest goes over port 4500. */
 	if (sa->nat) {
 		sa->path.lport = sa->path.rport = 4500;

@@ -91,6 +91,8 @@ struct mif_ike_sa {
 	bool up;			/**< was established */
 	bool nat;			/**< NAT detected (or faked by the
 					 * peer): ESP goes in UDP */
+	bool mif_vid;			/**< peer sent the MIF Vendor ID */
+	uint8_t mif_mode;		/**< enum mif_path_mode (mif_neg.h) */
 	struct mif_ike_algs algs;
 	struct mif_ike_sa_keys keys;
 	struct mif_ike_dh *dh;		/**< until the keys are derived */
