@@ -579,13 +579,14 @@ def esp_point(st, s, size):
                          else ("wan", "lan"))
     e = esp_cfg.EspScenario(NET[s["family"]], s["dir"], s["mode"],
                             s["family"], s["alg"], s["sas"], s["rules"])
-    frames = e.frames(size, PEER_MAC[in_port], PCAP_MAC)
     path = os.path.join(st.tmp, "%s-%d.pcap" % (s["name"], size))
-    mifpcap.write_pcap(path, frames)
     tag = "%s-%d" % (s["name"], size)
     cfg = gateway_cfg(st.args, in_port, path,
                       e.sas_cfg() + e.policies_cfg())
+    # Before the pcap: a refused file (too many SAs) costs no encryption.
     check_cfg(st, tag, cfg)
+    frames = e.frames(size, PEER_MAC[in_port], PCAP_MAC)
+    mifpcap.write_pcap(path, frames)
     p = measure(st.args, st.tmp, tag, cfg, in_port, out_port)
     want = e.out_frame_len(size)
     if abs(p.bps / p.pps - want) > 0.5:
