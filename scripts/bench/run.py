@@ -63,9 +63,10 @@ NET = {
 # tree without editing this file.
 NA_SA_CFG = "no static SA keys in the configuration (docs/configuration.md)"
 NA_SPD = "policies are parsed but not applied by the worker"
-NA_PATHS = "interface sets (several paths per user) not implemented"
-NA_CTL = ("no SA/policy update path to drive at 1,000/s (the CLI's config "
-          "reload applies routes and log levels only; no IKE daemon)")
+NA_PATHS = ("interface sets now exist in the tree (ifset), but this driver "
+            "does not configure them yet")
+NA_CTL = ("the CLI now has policy add/del, but this driver does not drive "
+          "it at 1,000/s yet (one telnet command per update)")
 NA_LAT_ESP = "needs the ESP path (see the esp-* rows)"
 
 
