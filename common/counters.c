@@ -5,6 +5,7 @@
 
 struct mif_counters mif_counters[RTE_MAX_LCORE];
 void (*mif_counters_print_extra)(FILE *f);
+struct mif_counters_hw mif_counters_hw[MIF_MAX_PORTS];
 
 const char *const mif_drop_names[MIF_DROP_MAX] = {
 	[MIF_DROP_BAD_LEN] = "bad_len",
@@ -126,6 +127,12 @@ mif_counters_print(FILE *f, const char *const *port_names,
 			sum.port[i].tx_packets);
 		fprintf(f, "port %s tx_bytes %" PRIu64 "\n", port_names[i],
 			sum.port[i].tx_bytes);
+		if (!mif_counters_hw[i].valid)
+			continue;
+		fprintf(f, "port %s rx_missed %" PRIu64 "\n", port_names[i],
+			mif_counters_hw[i].rx_missed);
+		fprintf(f, "port %s rx_nombuf %" PRIu64 "\n", port_names[i],
+			mif_counters_hw[i].rx_nombuf);
 	}
 	for (i = 0; i < MIF_DROP_MAX; i++)
 		fprintf(f, "drop %s %" PRIu64 "\n", mif_drop_names[i],

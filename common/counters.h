@@ -10,6 +10,7 @@
  */
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -114,6 +115,18 @@ void mif_counters_reset(void);
  * COUNTER N", "drop REASON N", "ctl EVENT N", then "lcore ID rx|tx|drops
  * N" for each lcore that counted anything.
  */
+/** What the NIC (ethdev) counts for one port: packets it dropped before
+ * the workers saw them. Read by the control thread only. */
+struct mif_counters_hw {
+	bool valid;		/**< set when the read succeeded */
+	uint64_t rx_missed;	/**< rte_eth_stats.imissed */
+	uint64_t rx_nombuf;	/**< rte_eth_stats.rx_nombuf */
+};
+
+/** Filled by the control thread just before mif_counters_print(); a port
+ * whose entry is valid gets "port NAME rx_missed N" and "rx_nombuf N". */
+extern struct mif_counters_hw mif_counters_hw[MIF_MAX_PORTS];
+
 /** Lines of other modules (per-SA counters), printed by
  * mif_counters_print() just before "=== end ===" when set. */
 extern void (*mif_counters_print_extra)(FILE *f);

@@ -189,10 +189,20 @@ void
 mif_ctl_counters_print(void)
 {
 	const char *names[MIF_MAX_PORTS];
+	struct rte_eth_stats st;
 	unsigned int i;
 
-	for (i = 0; i < mif_n_ports; i++)
+	/* The NIC's own drops (ring full, no mbuf) are invisible to the
+	 * workers' counters; ethdev stats are read here, never on a
+	 * worker, since some PMDs take locks or syscalls for them. */
+	for (i = 0; i < mif_n_ports; i++) {
 		names[i] = mif_ports[i].name;
+		memset(&st, 0, sizeof(st));
+		mif_counters_hw[i].valid =
+			rte_eth_stats_get(mif_ports[i].port_id, &st) == 0;
+		mif_counters_hw[i].rx_missed = st.imissed;
+		mif_counters_hw[i].rx_nombuf = st.rx_nombuf;
+	}
 	mif_counters_print(stdout, names, mif_n_ports);
 }
 

@@ -116,6 +116,10 @@ def across(t, v):
         for dirn in ('rx', 'tx'):
             d = port_delta(before, after, port, dirn)
             check(d >= 2 * n, f'port {port} {dirn} rose by {d} >= {2 * n}')
+        # The NIC's own drops come from rte_eth_stats_get (control thread).
+        for hw in ('rx_missed', 'rx_nombuf'):
+            check(hw in after['port'].get(port, {}),
+                  f'port {port} {hw} in the counters block')
 
 
 @scenario()

@@ -55,6 +55,9 @@ test_print(void)
 	mif_counters_reset();
 	mif_counters[1].port[1].tx_packets = 42;
 	mif_counters[0].drop[MIF_DROP_TTL_EXCEEDED] = 2;
+	mif_counters_hw[1].valid = true;
+	mif_counters_hw[1].rx_missed = 7;
+	mif_counters_hw[1].rx_nombuf = 3;
 	f = open_memstream(&buf, &len);
 	CHECK(f != NULL);
 	mif_counters_print(f, names, 2);
@@ -62,6 +65,8 @@ test_print(void)
 	CHECK(strncmp(buf, "=== mifgw counters ===\n", 23) == 0);
 	CHECK(strstr(buf, "\nport lan rx 0\n") != NULL);
 	CHECK(strstr(buf, "\nport wan tx 42\n") != NULL);
+	CHECK(strstr(buf, "\nport wan tx_bytes 0\nport wan rx_missed 7\nport wan rx_nombuf 3\n") != NULL);
+	CHECK(strstr(buf, "\nport lan rx_missed") == NULL);	/* not read */
 	CHECK(strstr(buf, "\ndrop ttl_exceeded 2\n") != NULL);
 	CHECK(strstr(buf, "\ndrop no_route 0\n") != NULL);
 	CHECK(strstr(buf, "\nlcore 1 tx 42\nlcore 1 drops 0\n") != NULL);
