@@ -285,6 +285,10 @@ prepare_check(struct mif_esp_ctx *ctx, struct mif_sa *sa, struct rte_mbuf *m,
 	return 0;
 }
 
+static const uint8_t pad_seq[16] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+};
+
 /* Padding and trailer at the end, IP (+UDP) and ESP header in front.
  * Returns the start of the packet. */
 static uint8_t *
@@ -298,9 +302,19 @@ write_frame(struct mif_esp_ctx *ctx, const struct mif_sa *sa,
 	uint8_t *p, *t;
 	uint32_t i;
 
+	/* RFC 4303 2.4 default padding 1, 2, 3, ... (pad < 16). One
+	 * fixed-size copy when the appended tail holds 16 bytes: what lands
+	 * past the padding is overwritten by the trailer below and by the
+	 * ICV (or the ESN high half, write_iv()). Only pad 0 or 1 with a
+	 * 12-byte ICV leaves a shorter tail. */
+	RTE_ASSERT(g->pad < sizeof(pad_seq));
 	t = (uint8_t *)rte_pktmbuf_append(m, g->tail);
-	for (i = 0; i < g->pad; i++)
-		t[i] = i + 1;		/* RFC 4303 2.4 default padding */
+	if (likely(g->tail >= sizeof(pad_seq))) {
+		memcpy(t, pad_seq, sizeof(pad_seq));
+	} else {
+		for (i = 0; i < g->pad; i++)
+			t[i] = pad_seq[i];
+	}
 	et.pad_len = g->pad;
 	et.next_proto = sa->mode == MIF_SA_MODE_TRANSPORT ? in->proto :
 		in->family == AF_INET ? MIF_IPPROTO_IPIP : MIF_IPPROTO_IPV6;
