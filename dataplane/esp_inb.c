@@ -288,7 +288,13 @@ crypto_run(struct mif_esp_ctx *ctx, struct rte_mbuf *mb[],
 /* ICV, then the window. Packets of one SA usually come in runs, so the
  * SA's update lock is taken once per run, not per packet: the test-
  * and-set must be atomic against other workers holding copies of the
- * same packet (RFC 4303 3.4.3). */
+ * same packet (RFC 4303 3.4.3).
+ * This is the one lock on the worker path, kept on purpose: a lock-free
+ * window needs an atomic read-modify-write per packet (the bit), plus a
+ * CAS on the top and a tagged block so that a late packet cannot clear
+ * a newer block. Uncontended, one lock per run of 32 costs less than
+ * the 32 CASes alone (bench_crypto_path prints both; docs/esp.md). The
+ * lock is contended only when two RX queues carry one SA. */
 static void
 verify_and_record(struct mif_esp_ctx *ctx, uint16_t n)
 {
