@@ -649,6 +649,28 @@ finish(struct mif_path_sa *ps, struct mif_path_reply *reply)
 	return 0;
 }
 
+/* One RR check per new address of the request. */
+static int
+txn_checks_start(struct mif_path_sa *ps, struct mif_path_txn *x,
+		 struct mif_path_reply *reply)
+{
+	struct mif_ifset_ops_ep ep;
+	unsigned int i;
+
+	for (i = 0; i < x->n; i++) {
+		if (x->op[i].type != MIF_EXT_N_IF_ADD &&
+		    x->op[i].type != MIF_EXT_N_IF_REPLACE)
+			continue;
+		ep = if_ep(ps, &x->op[i].addr, x->op[i].port);
+		if (rr_start(ps, x, &ep) != 0) {
+			reply_err(reply, MIF_IKE_N_TEMPORARY_FAILURE,
+				  &x->op[i], "cannot send the RR check");
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
 int
 mif_path_request(struct mif_path_sa *ps, uint32_t msg_id,
 		 const struct mif_ext_op *ops, unsigned int n,
@@ -658,7 +680,6 @@ mif_path_request(struct mif_path_sa *ps, uint32_t msg_id,
 	struct mif_path_if tab[MIF_EXT_MAX_IFACES];
 	struct mif_path_txn *x = &ps->txn;
 	unsigned int i;
-	int rc;
 
 	memset(reply, 0, sizeof(*reply));
 	reply->msg_id = msg_id;
@@ -695,19 +716,8 @@ mif_path_request(struct mif_path_sa *ps, uint32_t msg_id,
 		goto refused;
 	x->msg_id = msg_id;
 	x->deadline_us = now_us + ps->rr_timeout_us;
-	for (i = 0; i < n; i++) {
-		struct mif_ifset_ops_ep ep;
-
-		if (x->op[i].type != MIF_EXT_N_IF_ADD &&
-		    x->op[i].type != MIF_EXT_N_IF_REPLACE)
-			continue;
-		ep = if_ep(ps, &x->op[i].addr, x->op[i].port);
-		if ((rc = rr_start(ps, x, &ep)) != 0) {
-			reply_err(reply, MIF_IKE_N_TEMPORARY_FAILURE,
-				  &x->op[i], "cannot send the RR check");
-			goto refused;
-		}
-	}
+	if (txn_checks_start(ps, x, reply) != 0)
+		goto refused;
 	x->active = true;
 	if (x->n_rr != 0)
 		return 1;
