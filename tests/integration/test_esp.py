@@ -62,8 +62,10 @@ SAS = {
             WAN['cl4'] + '/32'),
     'tr6': ('transport', 6, 6, False, 'aes-cbc-128', True,
             WAN['cl6'] + '/128'),
+    # Last, so that the SPIs of the SAs above stay what they were.
+    'x64': ('tunnel', 4, 6, False, 'aes-gcm-128', True, '2001:db8:8::/64'),
 }
-TUNNELS = ['t4', 't6', 'x46', 'x46e', 'n4']
+TUNNELS = ['t4', 't6', 'x46', 'x46e', 'n4', 'x64']
 TRANSPORTS = ['tr4', 'tr6']
 ECHO_PORT = 7777
 KEYLEN = {'aes-gcm-128': 16, 'aes-gcm-256': 32, 'aes-cbc-128': 16}
