@@ -109,6 +109,8 @@ in_scope(const struct mif_ifset_op *op, const struct mif_ifset_ops_sa *sa)
 {
 	if (op->peer != MIF_IFSET_PEER_ANY && op->peer != sa->peer)
 		return false;
+	if (op->sa_name != NULL && strcmp(op->sa_name, sa->name) != 0)
+		return false;
 	return op->ts == NULL || mif_ifset_ts_covers(op->ts, &sa->sel);
 }
 

@@ -59,6 +59,9 @@ struct mif_ifset_op {
 	enum mif_ifset_op_kind kind;
 	uint32_t peer;			/**< peer whose SAs are concerned */
 	const struct mif_ifset_ts *ts;	/**< NULL: every SA of the peer */
+	/** Non-NULL: only the registered SA of this name (the operator
+	 * naming one SA); peer and ts still apply. */
+	const char *sa_name;
 	/** The path; for FAIL/RESTORE a remote of family 0 means every
 	 * path with this local address. */
 	struct mif_ifset_ops_ep ep;

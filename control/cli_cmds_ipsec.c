@@ -24,10 +24,12 @@
 
 #include "common/addr.h"
 #include "common/cfg_spd.h"
+#include "common/ifset_ops.h"
 #include "common/log.h"
 #include "common/state.h"
 #include "control/cli_cmd.h"
 #include "control/cli_gw.h"
+#include "control/ifset_link.h"
 #include "dataplane/ifset.h"
 #include "dataplane/sa.h"
 #include "dataplane/sa_cfg.h"
@@ -390,75 +392,108 @@ enum path_op {
 	OP_SOFT,
 };
 
-static int
-op_add(struct mif_cli_exec *x, struct mif_sa *sa, struct mif_ifset *d,
-       bool alt, uint16_t *id)
+static void
+ops_ep(struct mif_ifset_ops_ep *o, const struct mif_sa_ep *e)
 {
-	struct mif_ifset_path spec;
-
-	memset(&spec, 0, sizeof(spec));
-	spec.ep = sa->ep;
-	spec.ep.local = x->argv[3].addr;
-	spec.ep.remote = x->argv[4].addr;
-	spec.state = alt ? MIF_IFSET_ALTERNATE : MIF_IFSET_ACTIVE;
-	spec.weight = 1;
-	if (spec.ep.local.family != spec.ep.remote.family ||
-	    spec.ep.local.family != sa->ep.remote.family)
-		return -EAFNOSUPPORT;
-	return mif_ifset_path_add(sa->ifs, d, &spec, id);
+	memset(o, 0, sizeof(*o));
+	o->local = e->local;
+	o->remote = e->remote;
+	o->udp = e->udp_encap;
+	o->lport = e->sport;
+	o->rport = e->dport;
 }
 
-/* Edit a draft of @sa's set as @op says and publish it. */
+/* The endpoints of path @id in @sa's current set (ids are per SA). */
+static int
+path_ep(const struct mif_sa *sa, uint64_t id, struct mif_ifset_ops_ep *ep)
+{
+	const struct mif_ifset_path *p;
+
+	p = mif_ifset_find_const(mif_ifset_load(sa->ifs), (uint16_t)id);
+	if (p == NULL)
+		return -ENOENT;
+	ops_ep(ep, &p->ep);
+	return 0;
+}
+
+/* The id of the live path with @ep's addresses in @sa's set, or 0. */
+static uint16_t
+path_id(const struct mif_sa *sa, const struct mif_ifset_ops_ep *ep)
+{
+	const struct mif_ifset *s = mif_ifset_load(sa->ifs);
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->path[i].state != MIF_IFSET_REMOVED &&
+		    mif_addr_eq(&s->path[i].ep.local, &ep->local) &&
+		    mif_addr_eq(&s->path[i].ep.remote, &ep->remote))
+			return s->path[i].id;
+	return 0;
+}
+
+/* The operation the command line says, on @sa's endpoints; ids are
+ * resolved to endpoints here, as IKEv2 would name them. */
+static int
+op_build(struct mif_cli_exec *x, const struct mif_sa *sa, enum path_op op,
+	 struct mif_ifset_op *o)
+{
+	static const enum mif_ifset_op_kind kind[] = {
+		[OP_ADD] = MIF_IFSET_OP_ADD, [OP_ADD_ALT] = MIF_IFSET_OP_ADD,
+		[OP_REMOVE] = MIF_IFSET_OP_REMOVE,
+		[OP_ALTERNATE] = MIF_IFSET_OP_ALTERNATE,
+		[OP_PROMOTE] = MIF_IFSET_OP_PROMOTE,
+		[OP_HARD] = MIF_IFSET_OP_HARD, [OP_SOFT] = MIF_IFSET_OP_SOFT,
+	};
+	int rc = 0;
+
+	o->kind = kind[op];
+	o->peer = MIF_IFSET_PEER_ANY;
+	if (op == OP_ADD || op == OP_ADD_ALT) {
+		ops_ep(&o->ep, &sa->ep);
+		o->ep.local = x->argv[3].addr;
+		o->ep.remote = x->argv[4].addr;
+		o->state = op == OP_ADD_ALT ? MIF_IFSET_ALTERNATE :
+			MIF_IFSET_ACTIVE;
+		o->weight = 1;
+		if (o->ep.local.family != o->ep.remote.family ||
+		    o->ep.local.family != sa->ep.remote.family)
+			return -EAFNOSUPPORT;
+		return 0;
+	}
+	rc = path_ep(sa, x->argv[3].u, &o->ep);
+	if (rc == 0 && (op == OP_HARD || op == OP_SOFT))
+		rc = path_ep(sa, x->argv[4].u, &o->new_ep);
+	o->drain_idle_us = SOFT_IDLE_US;
+	return rc;
+}
+
+/* Through the operations registry (common/ifset_ops.h), as IKEv2 does:
+ * the SA by name and, when @ts is given, only if its selectors lie
+ * inside that traffic selector. */
 static int
 path_apply(struct mif_cli_exec *x, const struct mif_sa_ent *e,
-	   enum path_op op, const char *why)
+	   enum path_op op, const char *why, const struct mif_ifset_ts *ts)
 {
-	struct mif_sa *sa = e->sa;
-	uint16_t id = 0, from = 0, to = 0;
-	struct mif_ifset *d;
+	struct mif_ifset_op o;
+	char msg[200];
 	int rc;
 
-	if (op >= OP_REMOVE)
-		id = from = (uint16_t)x->argv[3].u;
-	if (op == OP_HARD || op == OP_SOFT)
-		to = (uint16_t)x->argv[4].u;
-	if ((d = mif_ifset_draft(sa->ifs)) == NULL)
-		return -ENOMEM;
-	switch (op) {
-	case OP_ADD:
-	case OP_ADD_ALT:
-		rc = op_add(x, sa, d, op == OP_ADD_ALT, &id);
-		break;
-	case OP_REMOVE:
-		rc = mif_ifset_path_set_state(d, id, MIF_IFSET_REMOVED);
-		break;
-	case OP_ALTERNATE:
-		rc = mif_ifset_path_set_state(d, id, MIF_IFSET_ALTERNATE);
-		break;
-	case OP_PROMOTE:
-		rc = mif_ifset_path_promote(d, id);
-		break;
-	case OP_HARD:
-		/* One publish: no burst sees both or neither. */
-		if ((rc = mif_ifset_path_set_state(d, to, MIF_IFSET_ACTIVE)) == 0)
-			rc = mif_ifset_path_set_state(d, from, MIF_IFSET_REMOVED);
-		break;
-	default:
-		rc = mif_ifset_path_set_state(d, to, MIF_IFSET_ACTIVE);
-		break;
-	}
-	if (rc != 0) {
-		mif_ifset_draft_free(d);
+	memset(&o, 0, sizeof(o));
+	if ((rc = op_build(x, e->sa, op, &o)) != 0)
 		return rc;
-	}
-	if ((rc = mif_ifset_publish(sa->ifs, d, mif_state.qsbr, why)) != 0)
+	o.why = why;
+	o.ts = ts;
+	o.sa_name = e->name;
+	if (mif_ifset_registry() == NULL)
+		return -ENOENT;
+	rc = mif_ifset_ops_apply(mif_ifset_registry(), &o, msg, sizeof(msg));
+	MIF_LOG(cli, INFO, "%s", msg);
+	if (rc != 0)
 		return rc;
-	watch_add(sa->id);
-	if (op == OP_SOFT &&
-	    (rc = mif_ifset_drain_start(sa->ifs, from, to, SOFT_IDLE_US, 0)) != 0)
-		return rc;
+	watch_add(e->sa->id);
 	if (op == OP_ADD || op == OP_ADD_ALT)
-		mif_cli_printf(x->out, "sa %s: path %u added\n", e->name, id);
+		mif_cli_printf(x->out, "sa %s: path %u added\n", e->name,
+			       path_id(e->sa, &o.ep));
 	else
 		mif_cli_printf(x->out, "sa %s: done\n", e->name);
 	return 0;
@@ -490,7 +525,9 @@ cmd_paths(struct mif_cli_exec *x)
 {
 	static const char *const ops[] = { "add", "add", "remove",
 		"alternate", "promote", "hard", "soft" };
+	const struct mif_ifset_ts *tsp = NULL;
 	const struct mif_sa_ent *e;
+	struct mif_ifset_ts ts;
 	uint64_t ids[MAX_SEL];
 	enum path_op op;
 	unsigned int n, i, done = 0;
@@ -512,12 +549,20 @@ cmd_paths(struct mif_cli_exec *x)
 			       x->argv[2].str);
 		return -ENOENT;
 	}
+	/* An add given a prefix is a traffic-selector operation: the
+	 * registry applies it to the selected SAs whose selectors lie
+	 * inside it (the peer's side; ours left open). Ids are per SA, so
+	 * the other operations name each SA. */
+	memset(&ts, 0, sizeof(ts));
+	if ((op == OP_ADD || op == OP_ADD_ALT) &&
+	    mif_prefix_parse(x->argv[2].str, &ts.remote, true, true) == 0)
+		tsp = &ts;
 	snprintf(why, sizeof(why), "CLI paths %s", x->argv[1].str);
 	for (i = 0; i < n; i++) {
 		e = mif_sa_tab_get(mif_state.sas, ids[i]);
 		if (e == NULL || e->sa == NULL || e->sa->ifs == NULL)
 			continue;
-		rc = path_apply(x, e, op, why);
+		rc = path_apply(x, e, op, why, tsp);
 		if (rc != 0)
 			mif_cli_printf(x->out, "%% sa %s: %s\n", e->name,
 				       op_error(rc));

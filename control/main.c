@@ -28,6 +28,7 @@
 #include "control/cli_gw.h"
 #include "control/ctl.h"
 #include "control/eal_args.h"
+#include "control/ifset_link.h"
 #include "control/ike_daemon.h"
 #include "control/ratelimit.h"
 #include "control/telemetry.h"
@@ -207,7 +208,8 @@ ipsec_setup(void)
 		}
 	}
 	mif_ctl_sa_init();
-	return 0;
+	/* The CLI, link events and IKEv2 change paths through it. */
+	return mif_ifset_registry_init(&cfg);
 }
 
 /* After the workers stopped: SPDs, then the SAD, which wipes the keys
@@ -217,6 +219,7 @@ ipsec_teardown(void)
 {
 	unsigned int d;
 
+	mif_ifset_registry_fini();
 	for (d = 0; d < RTE_DIM(mif_state.spd); d++) {
 		mif_spd_destroy(mif_state.spd[d]);
 		mif_state.spd[d] = NULL;

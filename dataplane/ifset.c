@@ -910,6 +910,13 @@ op_edit(struct mif_ifset_ref *r, struct mif_ifset *d,
 			return -ENOENT;
 		if (r->drain.old_id != 0)
 			return -EBUSY;
+		/* The new path may already be there (an alternate made
+		 * ready beforehand): it becomes ACTIVE. */
+		if ((pa = find_ep(d, &op->new_ep)) != NULL) {
+			*nid = pa->id;
+			return mif_ifset_path_set_state(d, pa->id,
+							MIF_IFSET_ACTIVE);
+		}
 		return op_add(r, d, op, &op->new_ep, MIF_IFSET_ACTIVE, nid);
 	}
 	if ((pa = find_ep(d, &op->ep)) == NULL)

@@ -124,8 +124,10 @@ def scenario(t, tap, br, g2, c2):
     E.check(len([s for s in st.seen['wan'] if s <= last_up]) == 0,
             'no sequence number of the primary period on the alternate')
     log = t.stderr() + t.stdout()
-    E.check('port link down' in log and 'alternate -> active' in log,
-            'NOTICE lines: port link down, alternate -> active')
+    E.check('link down: 2 interface-set changes' in log and
+            'alternate -> active (fail, link down)' in log,
+            'NOTICE lines: both SAs of t4 changed through the registry, '
+            'alternate -> active')
     got_in = tr.inb(10, 'alt-after')
     E.check(got_in == 10, f'link down: {got_in}/10 inbound on the '
             'alternate accepted')

@@ -91,6 +91,7 @@ run(enum mif_ifset_op_kind k, uint32_t peer, const struct mif_ifset_ts *ts,
 static void
 test_scope(void)
 {
+	struct mif_ifset_op op;
 	struct mif_ifset_ts ts;
 	char msg[160];
 
@@ -128,6 +129,27 @@ test_scope(void)
 	/* Remove on the whole peer. */
 	CHECK_EQ(run(MIF_IFSET_OP_REMOVE, 1, NULL, "192.0.2.2",
 		     "198.51.100.2", msg), 0);
+	/* An SA named (the CLI): only that one, even with a wider scope. */
+	memset(&op, 0, sizeof(op));
+	op.kind = MIF_IFSET_OP_ADD;
+	op.peer = MIF_IFSET_PEER_ANY;
+	op.sa_name = "b";
+	op.ep = oep("192.0.2.77", "198.51.100.77");
+	op.state = MIF_IFSET_ACTIVE;
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, msg, sizeof(msg)), 0);
+	CHECK(has(rb, "192.0.2.77", "198.51.100.77", MIF_IFSET_ACTIVE));
+	CHECK(!has(ra, "192.0.2.77", "198.51.100.77", -1));
+	CHECK(!has(rc2, "192.0.2.77", "198.51.100.77", -1));
+	/* Named and scoped: b's selectors are not inside 10.1.0.0/16. */
+	memset(&ts, 0, sizeof(ts));
+	CHECK_EQ(mif_prefix_parse("10.1.0.0/16", &ts.local, false, false), 0);
+	op.ts = &ts;
+	op.kind = MIF_IFSET_OP_REMOVE;
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, msg, sizeof(msg)), -ENOENT);
+	CHECK(has(rb, "192.0.2.77", "198.51.100.77", MIF_IFSET_ACTIVE));
+	op.ts = NULL;
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, msg, sizeof(msg)), 0);
+	CHECK(has(rb, "192.0.2.77", "198.51.100.77", MIF_IFSET_REMOVED));
 	CHECK(has(ra, "192.0.2.2", "198.51.100.2", MIF_IFSET_REMOVED));
 	CHECK(has(rb, "192.0.2.2", "198.51.100.2", MIF_IFSET_REMOVED));
 	/* Bad requests. */
