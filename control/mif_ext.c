@@ -120,13 +120,21 @@ mif_ext_sup_validate(const uint8_t *d, size_t len)
 int
 mif_ext_sup_parse(const uint8_t *d, size_t len, struct mif_ext_sup *out)
 {
+	struct mif_rd rd;
+	uint8_t flags;
+	uint16_t max;
 	int rc;
 
 	if ((rc = mif_ext_sup_validate(d, len)) != 0)
 		return rc;
-	out->flags = d[1] & (MIF_EXT_SUP_TRANSPORT | MIF_EXT_SUP_PER_TS |
-			     MIF_EXT_SUP_AUTO);
-	out->max_ifaces = (uint16_t)(d[2] << 8 | d[3]);
+	/* Validated: exactly 4 bytes, read through the cursor again. */
+	mif_rd_init(&rd, d, len);
+	if (mif_rd_skip(&rd, 1) != 0 || mif_rd_get_u8(&rd, &flags) != 0 ||
+	    mif_rd_get_u16(&rd, &max) != 0)
+		return -EBADMSG;
+	out->flags = flags & (MIF_EXT_SUP_TRANSPORT | MIF_EXT_SUP_PER_TS |
+			      MIF_EXT_SUP_AUTO);
+	out->max_ifaces = max;
 	/* More than we keep is not an error: we use our own bound. */
 	if (out->max_ifaces > MIF_EXT_MAX_IFACES)
 		out->max_ifaces = MIF_EXT_MAX_IFACES;
@@ -503,9 +511,18 @@ mif_ext_state_build(struct mif_wr *w, const struct mif_ext_state *in)
 int
 mif_ext_err_validate(const uint8_t *d, size_t len)
 {
-	if (len != MIF_EXT_ERR_LEN || d[0] != MIF_EXT_VERSION)
+	struct mif_rd rd;
+	uint8_t ver, op;
+
+	if (len != MIF_EXT_ERR_LEN)
 		return -EBADMSG;
-	return d[1] > MIF_EXT_N_IF_PROMOTE - MIF_EXT_N_SUPPORTED ? -EBADMSG : 0;
+	mif_rd_init(&rd, d, len);
+	if (mif_rd_get_u8(&rd, &ver) != 0 || mif_rd_get_u8(&rd, &op) != 0)
+		return -EBADMSG;
+	if (ver != MIF_EXT_VERSION ||
+	    op > MIF_EXT_N_IF_PROMOTE - MIF_EXT_N_SUPPORTED)
+		return -EBADMSG;
+	return 0;
 }
 
 int
