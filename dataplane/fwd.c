@@ -477,6 +477,62 @@ tunnel_ttl_stage(struct mif_fwd_ctx *c, struct rte_mbuf *mb[], uint16_t n,
 	return k;
 }
 
+/* The largest inner packet whose ESP packet fits the MTU of the port
+ * that routes to @p sa's remote end, or 0 when no port does. The first
+ * path of the SA's set is used (sa->ep); RFC 4303 padding rounds the
+ * payload and its 2-byte trailer up to sa->align. */
+static uint32_t
+inner_mtu(const struct mif_route_table *rt, const struct mif_sa *sa)
+{
+	uint32_t nh = mif_route_lookup(rt, &sa->ep.remote), mtu, room;
+
+	if (nh == MIF_NH_IDX_NONE || rt->nh[nh].port >= MIF_MAX_PORTS)
+		return 0;
+	mtu = mif_ports[rt->nh[nh].port].mtu;
+	room = sa->ep.remote.family == AF_INET ? 20 : 40;
+	if (sa->ep.udp_encap)
+		room += 8;
+	room += 8 + sa->iv_len + sa->icv_len;	/* SPI, sequence; IV; ICV */
+	if (mtu <= room + 2u + sa->align)
+		return 0;
+	return (mtu - room) / sa->align * sa->align - 2;
+}
+
+/* RFC 4301 8.1/8.2 before encryption: an inner packet whose ESP packet
+ * would not fit the outgoing port goes to the control thread, which
+ * answers with ICMP fragmentation needed / packet too big carrying the
+ * inner MTU (rate limited there). XXX(#3): IPv4 without DF gets the same
+ * answer instead of being fragmented before encryption.
+ * @return the packets left in @p mb. */
+static uint16_t
+mtu_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
+	  const struct mif_sa *sa, struct rte_mbuf *mb[], uint16_t n,
+	  uint16_t in_port)
+{
+	uint32_t mtu = 0;
+	uint16_t i, k = 0;
+	uint8_t fam;
+
+	for (i = 0; i < n; i++) {
+		/* Fits any SA on the smallest port (576, less at most
+		 * 40 + 8 + 8 + 16 + 16 + 15 + 2 of ESP): no lookup. */
+		if (likely(mb[i]->pkt_len <= 448)) {
+			mb[k++] = mb[i];
+			continue;
+		}
+		if (mtu == 0 && (mtu = inner_mtu(rt, sa)) == 0)
+			mtu = UINT32_MAX;	/* no route: routing decides */
+		if (likely(mb[i]->pkt_len <= mtu)) {
+			mb[k++] = mb[i];
+			continue;
+		}
+		fam = (*rte_pktmbuf_mtod(mb[i], uint8_t *) >> 4) == 4 ?
+			AF_INET : AF_INET6;
+		punt(c, mb[i], in_port, fam, MIF_PUNT_MTU, mtu);
+	}
+	return k;
+}
+
 /* PROTECT: one mif_esp_outb_burst() per SA, packets of an SA in their
  * arrival order, then the outer packets are routed. */
 static void
@@ -504,6 +560,7 @@ protect_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 				drop(c, grp[j], MIF_DROP_NO_SA);
 			continue;
 		}
+		g = mtu_stage(c, rt, sa, grp, g, in_port);
 		if (sa->mode == MIF_SA_MODE_TUNNEL)
 			g = tunnel_ttl_stage(c, grp, g, in_port);
 		ok = mif_esp_outb_burst(c->esp, sa, grp, g);
