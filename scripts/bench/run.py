@@ -63,8 +63,6 @@ NET = {
 # tree without editing this file.
 NA_SA_CFG = "no static SA keys in the configuration (docs/configuration.md)"
 NA_SPD = "policies are parsed but not applied by the worker"
-NA_PATHS = ("interface sets now exist in the tree (ifset), but this driver "
-            "does not configure them yet")
 NA_CTL = ("the CLI now has policy add/del, but this driver does not drive "
           "it at 1,000/s yet (one telnet command per update)")
 NA_LAT_ESP = "needs the ESP path (see the esp-* rows)"
@@ -113,7 +111,7 @@ SCENARIOS = [
     esp(d, "tunnel", 4, "gcm128", ENDS, sas, 10000)
     for sas in (1, 1000, 100000) for d in ("out", "in")
 ] + [
-    esp("out", "tunnel", 4, "gcm128", ENDS, 1, 1, p, NA_PATHS)
+    esp("out", "tunnel", 4, "gcm128", ENDS, 1, 1, p)
     for p in (2, 4)
 ] + [
     sc("esp-out-tunnel-v4-gcm128-ctl1000", "ctl", "out", 4, "tunnel",
@@ -572,6 +570,25 @@ def run_latency(st, s, hists):
     return rows
 
 
+def with_paths(cfg, paths):
+    """The outbound SA b0 (IPv4) with paths - 1 more ACTIVE paths, each
+    to its own remote on wan with a static neighbour (interface sets,
+    docs/interface-sets.md): the cost of the per-packet path choice."""
+    a = NET[4]
+    local = a["wan"].split("/")[0]
+    base = a["wan_nh"].rsplit(".", 1)[0]
+    rem = ["%s.%d" % (base, 10 + k) for k in range(paths - 1)]
+    neigh = "".join('\t{ ip = "%s"; mac = "%s"; port = "wan"; },\n'
+                    % (r, PEER_MAC["wan"]) for r in rem)
+    pl = ", ".join('{ local = "%s"; remote = "%s"; }' % (local, r)
+                   for r in rem)
+    head = '\t{ name = "b0"; '
+    i = cfg.index(head)
+    j = cfg.index("; }", i) + 1
+    cfg = cfg[:j] + " paths = ( %s );" % pl + cfg[j:]
+    return cfg.replace("neighbors = (\n", "neighbors = (\n" + neigh, 1)
+
+
 def esp_point(st, s, size):
     """One ESP point: (row fields, log line). Checks that what leaves
     has the length the reference peer's encapsulation has, so a gateway
@@ -585,10 +602,18 @@ def esp_point(st, s, size):
     cfg = gateway_cfg(st.args, in_port, path,
                       e.sas_cfg() + e.policies_cfg())
     # Before the pcap: a refused file (too many SAs) costs no encryption.
+    cfg1 = cfg
+    if s["paths"] > 1:
+        cfg = with_paths(cfg, s["paths"])
     check_cfg(st, tag, cfg)
     frames = e.frames(size, PEER_MAC[in_port], PCAP_MAC)
     mifpcap.write_pcap(path, frames)
     p = measure(st.args, st.tmp, tag, cfg, in_port, out_port)
+    p1 = None
+    if s["paths"] > 1:
+        # The one-path reference in the same run, right after.
+        p1 = measure(st.args, st.tmp, tag + "-1path", cfg1, in_port,
+                     out_port)
     want = e.out_frame_len(size)
     if abs(p.bps / p.pps - want) > 0.5:
         raise BenchError("mifgw sent %.1f-byte frames, %s would be %d"
@@ -600,6 +625,9 @@ def esp_point(st, s, size):
     note = "%d-byte frames in, %d out" % (len(frames[0]), want)
     if p.drops:
         note += ", %d drops" % p.drops
+    if p1 is not None:
+        note += ("; interface-set overhead %+.1f%% (1 path %.1f ns/pkt)"
+                 % (100.0 * (ns - p1.ns_pkt) / p1.ns_pkt, p1.ns_pkt))
     if s["mode"] != "tunnel" or s["family"] != 4:
         note += "; t_crypto of tunnel v4"
     f = dict(t_bypass=tb, note=note, **p.fields())
@@ -623,9 +651,10 @@ def run_esp(st, s):
             rows.append(row(s, size, note="n/a (%s)" % e))
             continue
         rows.append(row(s, size, **f))
-        log("  %-28s %5d B  %6.3f Mpps  %7.1f ns/pkt  ratio %s"
+        log("  %-28s %5d B  %6.3f Mpps  %7.1f ns/pkt  ratio %s%s"
             % (s["name"], size, f["mpps"], f["ns_pkt"],
-               fmt(f.get("ratio", ""), "%.2f")))
+               fmt(f.get("ratio", ""), "%.2f"),
+               "  " + f["note"] if s["paths"] > 1 else ""))
     return rows
 
 
