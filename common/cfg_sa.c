@@ -325,7 +325,7 @@ sa_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 		"name", "spi", "dir", "mode", "local", "remote", "cipher",
 		"key", "salt", "auth", "auth_key", "esn", "replay_window",
 		"encap", "sport", "dport", "df", "soft", "hard", "paths",
-		"path_policy", "failback", NULL
+		"path_policy", "failback", "fragment", NULL
 	};
 	const config_setting_t *s;
 	int rc, idx;
@@ -352,6 +352,7 @@ sa_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	if ((rc = get_addrs(ctx, g, sa)) != 0 ||
 	    (rc = get_crypto(ctx, g, sa)) != 0 ||
 	    (rc = get_bool(ctx, g, "esn", &sa->esn)) != 0 ||
+	    (rc = get_bool(ctx, g, "fragment", &sa->fragment)) != 0 ||
 	    (rc = get_window(ctx, g, sa)) != 0 ||
 	    (rc = get_encap(ctx, g, sa)) != 0 ||
 	    (rc = get_enum(ctx, g, "df", df_names, false, NULL, &idx)) != 0)

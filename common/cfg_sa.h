@@ -85,6 +85,7 @@ struct mif_cfg_sa {
 	bool udp_encap;			/**< encap = "udp" (RFC 3948) */
 	uint16_t sport, dport;		/**< default 4500 */
 	enum mif_cfg_sa_df df;
+	bool fragment;			/**< non-DF IPv4 over MTU: fragment */
 	struct mif_cfg_sa_life soft;
 	struct mif_cfg_sa_life hard;
 	struct mif_cfg_sa_path paths[MIF_CFG_SA_MAX_PATHS];

@@ -55,6 +55,7 @@ const char *const mif_ctl_event_names[MIF_CTL_MAX] = {
 	[MIF_CTL_ICMP_ERROR_SENT] = "icmp_error_sent",
 	[MIF_CTL_ICMP_RATE_LIMITED] = "icmp_rate_limited",
 	[MIF_CTL_ND_IGNORED] = "nd_ignored",
+	[MIF_CTL_ESP_FRAGMENTED] = "esp_fragmented",
 };
 
 void

@@ -73,6 +73,7 @@ enum mif_ctl_event {
 	MIF_CTL_ICMP_ERROR_SENT,
 	MIF_CTL_ICMP_RATE_LIMITED,
 	MIF_CTL_ND_IGNORED,	/**< RS, RA, redirects: we are no host */
+	MIF_CTL_ESP_FRAGMENTED,	/**< inner IPv4 fragmented before ESP */
 	MIF_CTL_MAX
 };
 

@@ -498,17 +498,88 @@ inner_mtu(const struct mif_route_table *rt, const struct mif_sa *sa)
 	return (mtu - room) / sa->align * sa->align - 2;
 }
 
+/* Whether @p m may be cut by frag4(): IPv4 without DF, without options
+ * (RFC 791 copies only some of them into every fragment), one segment. */
+static bool
+can_frag4(const struct mif_sa *sa, const struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
+	return sa->fragment && (ip->version_ihl >> 4) == 4 &&
+		(ip->version_ihl & 0xf) == 5 && m->nb_segs == 1 &&
+		!(ip->fragment_offset &
+		  rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) &&
+		rte_be_to_cpu_16(ip->total_length) <= m->data_len;
+}
+
+/* RFC 791: cut @p m into fragments of at most @p mtu bytes, each a new
+ * single-segment mbuf from @p m's pool (the ESP code takes no chains).
+ * @p m is consumed. @return fragments written to @p out (at most
+ * @p room), 0 when they would not fit or the pool is empty. */
+static uint16_t
+frag4(struct mif_fwd_ctx *c, struct rte_mbuf *m, uint32_t mtu,
+      struct rte_mbuf *out[], uint16_t room)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t len = rte_be_to_cpu_16(ip->total_length);
+	uint32_t chunk = (mtu - sizeof(*ip)) & ~7u, off, n;
+	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset), k = 0, w;
+	struct rte_ipv4_hdr *h;
+	struct rte_mbuf *f;
+
+	if (chunk == 0 || (len - sizeof(*ip) + chunk - 1) / chunk > room)
+		goto fail;
+	for (off = sizeof(*ip); off < len; off += n) {
+		n = RTE_MIN(chunk, len - off);
+		if ((f = rte_pktmbuf_alloc(m->pool)) == NULL)
+			goto fail_mbuf;
+		out[k++] = f;
+		h = (struct rte_ipv4_hdr *)rte_pktmbuf_append(f,
+			(uint16_t)(sizeof(*ip) + n));
+		if (h == NULL)
+			goto fail_mbuf;
+		*h = *ip;
+		memcpy(h + 1, (const uint8_t *)ip + off, n);
+		/* Offsets count from the original's own (it may itself be
+		 * a fragment); MF stays on all but the original's last. */
+		w = (uint16_t)((fo & RTE_IPV4_HDR_OFFSET_MASK) +
+			       (off - sizeof(*ip)) / 8);
+		if (off + n < len || (fo & RTE_IPV4_HDR_MF_FLAG))
+			w |= RTE_IPV4_HDR_MF_FLAG;
+		h->fragment_offset = rte_cpu_to_be_16(w);
+		h->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + n));
+		h->hdr_checksum = 0;
+		h->hdr_checksum = rte_ipv4_cksum(h);
+		f->port = m->port;
+		f->l3_len = sizeof(*ip);
+	}
+	c->cnt->ctl[MIF_CTL_ESP_FRAGMENTED]++;
+	rte_pktmbuf_free(m);
+	return k;
+fail_mbuf:
+	rte_pktmbuf_free_bulk(out, k);
+	drop(c, m, MIF_DROP_NO_MBUF);
+	return 0;
+fail:
+	drop(c, m, MIF_DROP_MTU_EXCEEDED);
+	return 0;
+}
+
 /* RFC 4301 8.1/8.2 before encryption: an inner packet whose ESP packet
- * would not fit the outgoing port goes to the control thread, which
- * answers with ICMP fragmentation needed / packet too big carrying the
- * inner MTU (rate limited there). XXX(#3): IPv4 without DF gets the same
- * answer instead of being fragmented before encryption.
- * @return the packets left in @p mb. */
+ * would not fit the outgoing port is either fragmented here (IPv4
+ * without DF, on an SA with "fragment") or goes to the control thread,
+ * which answers with ICMP fragmentation needed / packet too big
+ * carrying the inner MTU (rate limited there).
+ * @p mb holds @p cap entries; fragments take more slots.
+ * @return the packets now in @p mb. */
 static uint16_t
 mtu_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 	  const struct mif_sa *sa, struct rte_mbuf *mb[], uint16_t n,
-	  uint16_t in_port)
+	  uint16_t cap, uint16_t in_port)
 {
+	struct rte_mbuf *res[MIF_MAX_BURST];
 	uint32_t mtu = 0;
 	uint16_t i, k = 0;
 	uint8_t fam;
@@ -517,19 +588,27 @@ mtu_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 		/* Fits any SA on the smallest port (576, less at most
 		 * 40 + 8 + 8 + 16 + 16 + 15 + 2 of ESP): no lookup. */
 		if (likely(mb[i]->pkt_len <= 448)) {
-			mb[k++] = mb[i];
+			res[k++] = mb[i];
 			continue;
 		}
 		if (mtu == 0 && (mtu = inner_mtu(rt, sa)) == 0)
 			mtu = UINT32_MAX;	/* no route: routing decides */
 		if (likely(mb[i]->pkt_len <= mtu)) {
-			mb[k++] = mb[i];
+			res[k++] = mb[i];
+			continue;
+		}
+		if (can_frag4(sa, mb[i])) {
+			/* Room left once the packets still to come have
+			 * theirs. */
+			k = (uint16_t)(k + frag4(c, mb[i], mtu, res + k,
+				(uint16_t)(cap - k - (n - i - 1))));
 			continue;
 		}
 		fam = (*rte_pktmbuf_mtod(mb[i], uint8_t *) >> 4) == 4 ?
 			AF_INET : AF_INET6;
 		punt(c, mb[i], in_port, fam, MIF_PUNT_MTU, mtu);
 	}
+	memcpy(mb, res, k * sizeof(res[0]));
 	return k;
 }
 
@@ -542,7 +621,7 @@ protect_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 {
 	struct rte_mbuf *grp[MIF_MAX_BURST], *out[MIF_MAX_BURST];
 	bool done[MIF_MAX_BURST] = { false };
-	uint16_t i, j, g, ok, n_out = 0;
+	uint16_t i, j, g, ok, n_out = 0, left = n;
 	struct mif_sa *sa;
 
 	for (i = 0; i < n; i++) {
@@ -554,13 +633,17 @@ protect_stage(struct mif_fwd_ctx *c, const struct mif_route_table *rt,
 				done[j] = true;
 			}
 		}
+		left = (uint16_t)(left - g);
 		sa = mif_sad_out_lookup(mif_state.sad, v[i]);
 		if (unlikely(sa == NULL)) {
 			for (j = 0; j < g; j++)
 				drop(c, grp[j], MIF_DROP_NO_SA);
 			continue;
 		}
-		g = mtu_stage(c, rt, sa, grp, g, in_port);
+		/* Fragments may fill out[], but never the slots the packets
+		 * of later SAs still need. */
+		g = mtu_stage(c, rt, sa, grp, g,
+			      (uint16_t)(MIF_MAX_BURST - n_out - left), in_port);
 		if (sa->mode == MIF_SA_MODE_TUNNEL)
 			g = tunnel_ttl_stage(c, grp, g, in_port);
 		ok = mif_esp_outb_burst(c->esp, sa, grp, g);

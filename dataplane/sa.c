@@ -182,6 +182,7 @@ copy_params(struct mif_sa *sa, const struct mif_sa_params *p)
 	sa->auth = p->auth;
 	sa->df = p->df;
 	sa->esn = p->esn;
+	sa->fragment = p->fragment;
 	sa->match_dst = p->match_dst;
 	sa->key_len = p->key_len;
 	sa->ep = p->ep;

@@ -110,6 +110,7 @@ struct mif_sa_params {
 	uint8_t auth_key_len;
 
 	bool esn;			/**< RFC 4303 2.2.1 */
+	bool fragment;			/**< RFC 4301 8.1: fragment non-DF IPv4 */
 	uint32_t replay_win;		/**< inbound, 0..MIF_REPLAY_WIN_MAX */
 	enum mif_sa_df df;
 	uint64_t seq_start;		/**< outbound: first packet gets +1 */
@@ -134,6 +135,7 @@ struct mif_sa {
 	enum mif_sa_auth auth;
 	enum mif_sa_df df;
 	bool esn;
+	bool fragment;
 	bool match_dst;
 	uint8_t key_len;
 	uint8_t iv_len;			/**< 8 GCM, 16 CBC, 0 NULL */

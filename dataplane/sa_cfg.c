@@ -52,6 +52,7 @@ params_from_cfg(const struct mif_cfg_sa *c, uint64_t id,
 	memcpy(p->auth_key, c->auth_key, c->auth_key_len);
 	p->auth_key_len = c->auth_key_len;
 	p->esn = c->esn;
+	p->fragment = c->fragment;
 	p->replay_win = c->out ? 0 : c->replay_window;
 	p->df = df[c->df];
 	p->soft.bytes = c->soft.bytes;

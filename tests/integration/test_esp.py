@@ -27,7 +27,7 @@ import sys
 import time
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from scapy.all import ICMP, IP, IPv6, UDP, Raw, raw
+from scapy.all import ICMP, IP, IPv6, UDP, Raw, defragment, raw
 from scapy.layers.inet6 import (ICMPv6EchoReply, ICMPv6EchoRequest,
                                  ICMPv6PacketTooBig)
 from scapy.layers.ipsec import ESP, SecurityAssociation
@@ -67,6 +67,7 @@ SAS = {
     'x64': ('tunnel', 4, 6, False, 'aes-gcm-128', True, '2001:db8:8::/64'),
 }
 TUNNELS = ['t4', 't6', 'x46', 'x46e', 'n4', 'x64']
+FRAGMENT = ('t4', 'x46')      # RFC 4301 8.1: non-DF IPv4 is fragmented
 TRANSPORTS = ['tr4', 'tr6']
 ECHO_PORT = 7777
 KEYLEN = {'aes-gcm-128': 16, 'aes-gcm-256': 32, 'aes-cbc-128': 16}
@@ -116,6 +117,8 @@ def sa_config(name, direction):
     lines.append(f'esn = {"true" if esn else "false"};')
     if natt:
         lines.append('encap = "udp";')
+    if name in FRAGMENT and direction == 'out':
+        lines.append('fragment = true;')
     if name == 'n4' and direction == 'out':
         # Reached by the 5 packets of outbound(): one NOTICE line.
         lines.append('soft = { packets = 3; }; hard = { packets = 1000; };')
@@ -591,13 +594,70 @@ def inner_mtu(name, port_mtu=1500):
         esp_align(name) - 2
 
 
-def sized_udp(name, total, dport):
+def sized_udp(name, total, dport, df=True, fill=b'm'):
     src, dst = lan_host(name), peer_host(name)
     hdr = 28 if SAS[name][2] == 4 else 48
-    p = inner_udp(src, dst, b'm' * (total - hdr), dport=dport)
+    pay = (fill * total)[:total - hdr]
+    p = inner_udp(src, dst, pay, dport=dport)
     if SAS[name][2] == 4:
-        p[IP].flags = 'DF'
+        p[IP].flags = 'DF' if df else 0
+        p[IP].id = 0x4242
     return raw(p)
+
+
+def frag_checks(t, lan, wan):
+    """A non-DF IPv4 packet over the inner MTU, on an SA with
+    fragment = true, leaves as ESP fragments that scapy decrypts and
+    reassembles; on an SA without it (n4) it is dropped as mtu_exceeded
+    (no ICMP: the sender did not ask for path MTU discovery)."""
+    before = t.counters()
+    for name in FRAGMENT:
+        mtu = inner_mtu(name)
+        total = 1480
+        b = sized_udp(name, total, 6002, df=False, fill=bytes(range(256)))
+        wan.drain()
+        lan.send_ip(b)
+        esp = wan.collect(is_esp_from_gw(name), 2)
+        frags = []
+        for e in esp:
+            try:
+                frags.append(peer_decrypt(name, e))
+            except Exception as ex:     # noqa: BLE001
+                check(False, f'{name}: scapy cannot decrypt a fragment: '
+                      f'{ex!r}')
+        sizes = [len(raw(f)) for f in frags]
+        check(len(frags) == 2 and max(sizes) <= mtu,
+              f'{name}: {total}-byte non-DF packet sent as 2 fragments '
+              f'of at most {mtu} bytes ({sizes})')
+        whole = defragment(frags) if frags else []
+        p = whole[0] if whole else None
+        ok = p is not None and UDP in p and \
+            raw(p[UDP].payload) == raw(IP(b)[UDP].payload)
+        check(ok, f'{name}: fragments decrypted by scapy reassemble to '
+              'the packet sent')
+    after = t.counters()
+    d = ctl_ctr(after, 'esp_fragmented') - ctl_ctr(before, 'esp_fragmented')
+    check(d == len(FRAGMENT), f'ctl esp_fragmented rose by {d} == '
+          f'{len(FRAGMENT)}')
+    lan.drain()
+    wan.drain()
+    lan.send_ip(sized_udp('n4', 1480, 6002, df=False))
+    got = lan.collect(is_too_big(lan_host('n4')), 1, timeout=1.0)
+    esp = wan.collect(is_esp_from_gw('n4'), 1, timeout=0.5)
+    c = t.counters()
+    d = drop_ctr(c, 'mtu_exceeded') - drop_ctr(after, 'mtu_exceeded')
+    check(not got and not esp and d == 1,
+          f'n4 (no fragment key): non-DF packet over the inner MTU '
+          f'dropped as mtu_exceeded ({d}), no ICMP ({len(got)}), no ESP '
+          f'({len(esp)})')
+
+
+def ctl_ctr(c, what):
+    for line in c['other'].get('ctl', []):
+        f = line.split()
+        if len(f) == 2 and f[0] == what:
+            return int(f[1])
+    return 0
 
 
 def is_too_big(dst):
@@ -677,6 +737,7 @@ def tunnels(t):
     policy_checks(t, lan, wan)
     tshark_check()
     mtu_checks(t, lan, wan)
+    frag_checks(t, lan, wan)
     ev = [ln for ln in t.stderr().splitlines() if 'SA n4_out' in ln]
     check(len(ev) == 1 and 'soft lifetime reached' in ev[0],
           f'soft packet lifetime of n4_out logged once: {ev}')
