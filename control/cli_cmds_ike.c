@@ -125,10 +125,72 @@ cmd_show_ike(struct mif_cli_exec *x)
 	return 0;
 }
 
+/* `ike initiate|terminate|rekey <peer>`: the daemon does the work on
+ * this same thread; here only the answer is worded. */
+static int
+ike_op_rc(struct mif_cli_exec *x, const char *peer, int rc)
+{
+	if (rc == -ENOENT)
+		mif_cli_printf(x->out, "%% no IKE peer \"%s\"\n", peer);
+	else if (rc == -EALREADY)
+		mif_cli_printf(x->out, "%% peer %s already has an IKE SA\n", peer);
+	else if (rc == -EDESTADDRREQ)
+		mif_cli_printf(x->out, "%% peer %s has remote_addr \"any\": it must initiate\n",
+			       peer);
+	else if (rc < 0)
+		mif_cli_printf(x->out, "%% peer %s: %s\n", peer, strerror(-rc));
+	return rc < 0 ? rc : 0;
+}
+
+static int
+cmd_ike_initiate(struct mif_cli_exec *x)
+{
+	const char *peer = x->argv[2].str;
+	int rc = mif_ike_daemon_initiate(peer);
+
+	if (rc == 0)
+		mif_cli_printf(x->out, "peer %s: IKE_SA_INIT sent\n", peer);
+	return ike_op_rc(x, peer, rc);
+}
+
+static int
+cmd_ike_terminate(struct mif_cli_exec *x)
+{
+	const char *peer = x->argv[2].str;
+	int rc = mif_ike_daemon_terminate(peer);
+
+	if (rc >= 0)
+		mif_cli_printf(x->out, "peer %s: %d IKE SAs terminated\n", peer, rc);
+	return ike_op_rc(x, peer, rc);
+}
+
+static int
+cmd_ike_rekey(struct mif_cli_exec *x)
+{
+	const char *peer = x->argv[2].str;
+	bool ike = x->argc > 3 && strcmp(x->argv[3].str, "ike") == 0;
+	int rc = mif_ike_daemon_rekey(peer, ike);
+
+	if (rc >= 0)
+		mif_cli_printf(x->out, "peer %s: %d %s rekeys started%s\n", peer,
+			       rc, ike ? "IKE SA" : "Child SA",
+			       rc == 0 ? " (no established SA, or a request in flight)" : "");
+	return ike_op_rc(x, peer, rc);
+}
+
 static const struct mif_cli_cmd ike_cmds[] = {
 	{ "show ike", { NULL, "IKE SAs (never keys)" }, cmd_show_ike, NULL },
 	{ "show ike detail", { NULL, NULL, "Child SAs and daemon counters" },
 	  cmd_show_ike, NULL },
+	{ "ike initiate <peer:word>", { "IKE operations", "Start an IKE SA now",
+	  "Peer name (ike.peers[].name)" }, cmd_ike_initiate, NULL },
+	{ "ike terminate <peer:word>", { NULL, "Delete the peer's IKE and Child SAs",
+	  "Peer name" }, cmd_ike_terminate, NULL },
+	{ "ike rekey <peer:word>", { NULL, "Rekey the peer's Child SAs",
+	  "Peer name" }, cmd_ike_rekey, NULL },
+	{ "ike rekey <peer:word> {child|ike}", { NULL, NULL, NULL,
+	  "child: CREATE_CHILD_SA; ike: new IKE SA (break before make)" },
+	  cmd_ike_rekey, NULL },
 };
 
 int

@@ -260,7 +260,7 @@ mif_ike_auth_request(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 	mif_addr_fmt(&sa->path.remote, a, sizeof(a));
 	if (idi == NULL || (sa->peer = peer_by_id(sa, idi)) < 0) {
 		mif_ike_stats.unknown_id++;
-		MIF_LOG(ike, NOTICE, "IKE_AUTH from %s: identity \"%s\" matches no configured peer: AUTHENTICATION_FAILED",
+		MIF_IKE_LOG_UNAUTH(NOTICE, "IKE_AUTH from %s: identity \"%s\" matches no configured peer: AUTHENTICATION_FAILED",
 			a, ids);
 		auth_refuse(sa, m, MIF_IKE_N_AUTHENTICATION_FAILED);
 		return;
@@ -268,7 +268,7 @@ mif_ike_auth_request(struct mif_ike_sa *sa, const struct mif_ike_msg *m)
 	peer = &mif_ike_cfg->peers[sa->peer];
 	if ((rc = auth_check(sa, peer, idi, auth)) != 0) {
 		mif_ike_stats.auth_failed++;
-		MIF_LOG(ike, NOTICE, "IKE_AUTH from %s (peer %s, \"%s\"): %s: AUTHENTICATION_FAILED",
+		MIF_IKE_LOG_UNAUTH(NOTICE, "IKE_AUTH from %s (peer %s, \"%s\"): %s: AUTHENTICATION_FAILED",
 			a, peer->name, ids, rc == -ENOTSUP ?
 			"not a PSK AUTH payload" : "PSK AUTH does not verify");
 		auth_refuse(sa, m, MIF_IKE_N_AUTHENTICATION_FAILED);

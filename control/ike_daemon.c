@@ -14,15 +14,46 @@
 #include "control/ike_dp.h"
 #include "control/ike_io.h"
 #include "control/ike_sa.h"
+#include "control/ratelimit.h"
 
 #define START_DELAY_S	1	/* let the ports come up first */
 #define RESTART_S	10	/* between attempts of an initiator */
+/* Lines an unauthenticated sender can cause: a flood must not fill the
+ * log, but the first few of a burst are what an operator needs. */
+#define UNAUTH_LOG_RATE		5
+#define UNAUTH_LOG_BURST	10
 
 static bool running;
 static const struct mif_cfg *dcfg;
 static uint64_t hz, next_start_tsc;
 static void (*prev_print)(FILE *f);
 static uint8_t plain[MIF_IKE_MSG_MAX_LEN];
+static struct mif_ratelimit unauth_rl;
+static uint64_t unauth_pending;	/* suppressed since the last report */
+
+/* At most one line a second says how many were suppressed. */
+static void
+unauth_report(uint64_t now)
+{
+	static uint64_t next;
+
+	if (unauth_pending == 0 || now < next)
+		return;
+	MIF_LOG(ike, NOTICE, "%" PRIu64 " log lines about unauthenticated IKE messages suppressed",
+		unauth_pending);
+	unauth_pending = 0;
+	next = now + hz;
+}
+
+bool
+mif_ike_log_allow(void)
+{
+	if (mif_ratelimit_take(&unauth_rl, rte_get_tsc_cycles()))
+		return true;
+	unauth_pending++;
+	mif_ike_stats.log_suppressed++;
+	return false;
+}
 
 bool
 mif_ike_daemon_running(void)
@@ -413,6 +444,7 @@ mif_ike_daemon_timer(uint64_t now)
 	if (!running)
 		return;
 	mif_ike_init_timer(now);
+	unauth_report(now);
 	mif_ike_sa_foreach(sa_timer, &now);
 	if (now >= next_start_tsc) {
 		start_initiators();
@@ -507,7 +539,9 @@ mif_ike_daemon_print(FILE *f)
 		{ "sa_limit", s->sa_limit }, { "timeout", s->timeout },
 		{ "rekey_child", s->rekey_child },
 		{ "rekey_ike", s->rekey_ike }, { "dpd", s->dpd },
-		{ "dp_event", s->dp_event },
+		{ "dp_event", s->dp_event }, { "no_peer", s->no_peer },
+		{ "init_failed", s->init_failed },
+		{ "log_suppressed", s->log_suppressed },
 	};
 	unsigned int i;
 
@@ -530,6 +564,9 @@ mif_ike_daemon_init(const struct mif_cfg *cfg)
 		return 0;
 	dcfg = cfg;
 	hz = rte_get_tsc_hz();
+	mif_ratelimit_init(&unauth_rl, UNAUTH_LOG_RATE, UNAUTH_LOG_BURST, hz,
+			   rte_get_tsc_cycles());
+	unauth_pending = 0;
 	mif_ike_dp_init(cfg);
 	if ((rc = mif_ike_sa_table_init(&cfg->ike)) != 0 ||
 	    (rc = mif_ike_init_secret_init()) != 0)
@@ -553,4 +590,116 @@ mif_ike_daemon_fini(void)
 	mif_ike_sa_table_fini();
 	mif_ike_dp_fini();
 	mif_counters_print_extra = prev_print;
+}
+
+static int
+peer_index(const char *name)
+{
+	unsigned int i;
+
+	if (!running)
+		return -ENOENT;
+	for (i = 0; i < dcfg->ike.n_peers; i++)
+		if (strcmp(dcfg->ike.peers[i].name, name) == 0)
+			return (int)i;
+	return -ENOENT;
+}
+
+struct op_walk {
+	int peer;
+	bool ike;
+	int n;
+};
+
+static void
+count_peer(struct mif_ike_sa *sa, void *arg)
+{
+	struct op_walk *w = arg;
+
+	w->n += sa->peer == w->peer && sa->state != MIF_IKE_ST_DEAD;
+}
+
+int
+mif_ike_daemon_initiate(const char *name)
+{
+	struct op_walk w = { .peer = peer_index(name) };
+
+	if (w.peer < 0)
+		return w.peer;
+	if (dcfg->ike.peers[w.peer].remote.family == 0)
+		return -EDESTADDRREQ;
+	mif_ike_sa_foreach(count_peer, &w);
+	if (w.n > 0)
+		return -EALREADY;
+	MIF_LOG(ike, NOTICE, "peer %s: initiating (operator)", name);
+	return mif_ike_init_start((unsigned int)w.peer);
+}
+
+static void
+terminate_sa(struct mif_ike_sa *sa, void *arg)
+{
+	struct op_walk *w = arg;
+
+	if (sa->peer != w->peer || sa->state == MIF_IKE_ST_DEAD ||
+	    sa->state == MIF_IKE_ST_DELETING)
+		return;
+	w->n++;
+	/* Half-open or busy: no Delete can go now; the tick reaps it. */
+	if (sa->state != MIF_IKE_ST_ESTABLISHED ||
+	    mif_ike_info_delete(sa, 0) != 0)
+		sa->state = MIF_IKE_ST_DEAD;
+}
+
+int
+mif_ike_daemon_terminate(const char *name)
+{
+	struct op_walk w = { .peer = peer_index(name) };
+
+	if (w.peer < 0)
+		return w.peer;
+	mif_ike_sa_foreach(terminate_sa, &w);
+	MIF_LOG(ike, NOTICE, "peer %s: %d IKE SAs terminated (operator)",
+		name, w.n);
+	return w.n;
+}
+
+static void
+rekey_sa(struct mif_ike_sa *sa, void *arg)
+{
+	struct op_walk *w = arg;
+	unsigned int i;
+
+	if (sa->peer != w->peer || sa->state != MIF_IKE_ST_ESTABLISHED ||
+	    sa->req != MIF_IKE_REQ_NONE)
+		return;
+	if (w->ike) {
+		if (mif_ike_info_delete(sa, 0) == 0) {
+			mif_ike_stats.rekey_ike++;
+			w->n++;
+		}
+		return;
+	}
+	for (i = 0; i < MIF_IKE_SA_MAX_CHILD; i++)
+		if (sa->child[i].used && sa->child[i].installed) {
+			w->n += mif_ike_child_rekey(sa, &sa->child[i]) == 0;
+			return;
+		}
+}
+
+int
+mif_ike_daemon_rekey(const char *name, bool ike)
+{
+	struct op_walk w = { .peer = peer_index(name), .ike = ike };
+
+	if (w.peer < 0)
+		return w.peer;
+	mif_ike_sa_foreach(rekey_sa, &w);
+	/* Break before make: the new IKE SA starts while the old one's
+	 * Delete is under way. */
+	if (ike && w.n > 0 && dcfg->ike.peers[w.peer].remote.family != 0 &&
+	    mif_ike_init_start((unsigned int)w.peer) != 0)
+		return -EIO;
+	MIF_LOG(ike, NOTICE, "peer %s: %d %s rekeys started (operator)", name,
+		w.n, ike ? "IKE SA" : "Child SA");
+	return w.n;
 }

@@ -44,4 +44,29 @@ bool mif_ike_daemon_sa_event(uint32_t spi, uint32_t ev);
 /** "ike NAME VALUE" and per-SA lines for the counters block. */
 void mif_ike_daemon_print(FILE *f);
 
+/**
+ * Operator commands (the CLI's `ike initiate|terminate|rekey`), run on
+ * the control thread. @p name is a configured peer's name.
+ */
+
+/** Start an IKE SA with the peer now, whatever its `initiate` key.
+ * @return 0; -ENOENT no such peer (or IKE not running); -EALREADY the
+ * peer has an SA; -EDESTADDRREQ its remote address is "any"; -ENOSPC
+ * at the SA limit; -EIO the request could not be sent. */
+int mif_ike_daemon_initiate(const char *name);
+
+/** Delete the peer's IKE SAs and their Child SAs: an established SA
+ * gets a Delete (removed when answered or after the retransmissions),
+ * any other is dropped at the next tick. A peer with initiate = true
+ * starts again by itself after a few seconds.
+ * @return SAs affected (0: none), or -ENOENT. */
+int mif_ike_daemon_terminate(const char *name);
+
+/** Rekey the peer's Child SAs (@p ike false: one CREATE_CHILD_SA per
+ * IKE SA, the window allows one request) or its IKE SA (@p ike true:
+ * deleted and started again, there is no IKE SA rekey as initiator
+ * yet, XXX(#5)). @return rekeys started (0: none was possible, e.g. a
+ * request is in flight), or -ENOENT. */
+int mif_ike_daemon_rekey(const char *name, bool ike);
+
 #endif

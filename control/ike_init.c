@@ -238,14 +238,14 @@ choose(const struct mif_ike_msg *m, const struct mif_ike_path *path,
 	if (mif_ike_sa_select(&offer, &ours, &chosen->p[0]) != 0 ||
 	    mif_ike_algs_from_prop(&chosen->p[0], &a) != 0) {
 		mif_ike_stats.no_proposal++;
-		MIF_LOG(ike, NOTICE, "IKE_SA_INIT from %s (peer %s): no proposal in common, answered NO_PROPOSAL_CHOSEN",
+		MIF_IKE_LOG_UNAUTH(NOTICE, "IKE_SA_INIT from %s (peer %s): no proposal in common, answered NO_PROPOSAL_CHOSEN",
 			peer_s, peer->name);
 		init_notify(m, path, MIF_IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return -ENOENT;
 	}
 	if (ke->group != a.dh) {
 		mif_ike_stats.invalid_ke++;
-		MIF_LOG(ike, INFO, "IKE_SA_INIT from %s: KE group %u, we chose %u: INVALID_KE_PAYLOAD",
+		MIF_IKE_LOG_UNAUTH(INFO, "IKE_SA_INIT from %s: KE group %u, we chose %u: INVALID_KE_PAYLOAD",
 			peer_s, ke->group, a.dh);
 		grp[0] = (uint8_t)(a.dh >> 8);
 		grp[1] = (uint8_t)a.dh;
@@ -336,7 +336,8 @@ mif_ike_init_request(const struct mif_ike_msg *m,
 	mif_addr_fmt(&path->remote, peer_s, sizeof(peer_s));
 	if ((peer = peer_by_path(path)) < 0) {
 		mif_ike_stats.sa_refused++;
-		MIF_LOG(ike, NOTICE, "IKE_SA_INIT from %s: no peer configured for this address, ignored",
+		mif_ike_stats.no_peer++;
+		MIF_IKE_LOG_UNAUTH(NOTICE, "IKE_SA_INIT from %s: no peer configured for this address, ignored",
 			peer_s);
 		return;
 	}
@@ -349,17 +350,18 @@ mif_ike_init_request(const struct mif_ike_msg *m,
 	    choose(m, path, &mif_ike_cfg->peers[peer], &chosen, &ke) != 0)
 		return;
 	if ((sa = mif_ike_sa_create(false, path)) == NULL) {
-		MIF_LOG(ike, WARNING, "IKE_SA_INIT from %s: SA limit reached (%u half-open), ignored",
+		MIF_IKE_LOG_UNAUTH(WARNING, "IKE_SA_INIT from %s: SA limit reached (%u half-open), ignored",
 			peer_s, mif_ike_sa_half_open());
 		return;
 	}
 	if ((rc = responder_setup(sa, m, ni, &ke, &chosen)) != 0) {
-		MIF_LOG(ike, NOTICE, "IKE_SA_INIT from %s: cannot answer: %s",
+		mif_ike_stats.init_failed++;
+		MIF_IKE_LOG_UNAUTH(NOTICE, "IKE_SA_INIT from %s: cannot answer: %s",
 			peer_s, strerror(-rc));
 		mif_ike_sa_destroy(sa);
 		return;
 	}
-	MIF_LOG(ike, INFO, "IKE_SA_INIT from %s: SA %016" PRIx64 " half-open (encr %u/%u prf %u dh %u)",
+	MIF_IKE_LOG_UNAUTH(INFO, "IKE_SA_INIT from %s: SA %016" PRIx64 " half-open (encr %u/%u prf %u dh %u)",
 		peer_s, sa->spi_r, sa->algs.encr, sa->algs.encr_keylen,
 		sa->algs.prf, sa->algs.dh);
 	mif_ike_send_raw(&sa->path, sa->init_resp, sa->init_resp_len);

@@ -136,9 +136,20 @@ struct mif_ike_stats {
 	uint64_t no_proposal, auth_failed, unknown_id, invalid_ke;
 	uint64_t cookie_sent, cookie_bad, half_open_full, sa_limit;
 	uint64_t timeout, rekey_child, rekey_ike, dpd, dp_event;
+	uint64_t no_peer, init_failed, log_suppressed;
 };
 
 extern struct mif_ike_stats mif_ike_stats;
+
+/** May a line that an unauthenticated packet can cause be logged now?
+ * One token bucket for all of them (ike_daemon.c); a refused line is
+ * counted in log_suppressed, and the next allowed one is preceded by a
+ * line saying how many were suppressed. */
+bool mif_ike_log_allow(void);
+#define MIF_IKE_LOG_UNAUTH(lvl, ...) do {				\
+		if (mif_ike_log_allow())				\
+			MIF_LOG(ike, lvl, __VA_ARGS__);			\
+	} while (0)
 extern struct mif_ike_msg_stats mif_ike_parse_stats;
 extern const struct mif_cfg_ike *mif_ike_cfg;
 

@@ -35,7 +35,8 @@ USER_ID = 'user@example.org'
 
 
 def ike_section(initiate=False, remote_id=USER_ID, proposals=None,
-                child_life=3600, gw=GW, user=USER, rekey_packets=0):
+                child_life=3600, gw=GW, user=USER, rekey_packets=0,
+                remote=None):
     props = proposals or ['aes256gcm16-prfsha256-ecp256',
                           'aes256-sha256-modp2048']
     q = ', '.join(f'"{p}"' for p in props)
@@ -45,7 +46,7 @@ ike = {{
   max_half_open = 32;
   peers = ( {{
     name = "user1"; local_addr = "{gw}";
-    remote_addr = "{user if initiate else 'any'}";
+    remote_addr = "{remote or (user if initiate else 'any')}";
     local_id = "{GW_ID}"; remote_id = "{remote_id}";
     auth = "psk"; psk = "{PSK}";
     proposals = [ {q} ];
@@ -367,14 +368,41 @@ def sc_peer_rekey(mifgw):
               '100/100 replies')
 
 
+# The daemon's bucket for lines an unauthenticated packet can cause
+# (ike_daemon.c UNAUTH_LOG_RATE/BURST).
+UNAUTH_RATE = 5
+UNAUTH_BURST = 10
+UNAUTH_RE = re.compile(r'IKE_SA_INIT from|IKE_AUTH from|'
+                       r'message dropped|does not verify')
+
+
+def unauth_lines(topo):
+    return sum(1 for x in topo.stderr().splitlines() if UNAUTH_RE.search(x))
+
+
+def check_log_bound(topo, seconds, what):
+    """Under a flood the log grows by at most the bucket's burst plus
+    its rate over the flood's duration (a little slack for the clock)."""
+    n = unauth_lines(topo)
+    bound = UNAUTH_BURST + UNAUTH_RATE * (seconds + 2)
+    if n > bound:
+        fail(topo, None, f'{what}: {n} log lines about unauthenticated '
+             f'messages in {seconds:.1f}s, bound {bound}')
+    print(f'{what}: {n} log lines about unauthenticated messages '
+          f'(bound {bound:.0f})')
+    return n
+
+
 def sc_cookies(mifgw):
     """A flood of 300 IKE_SA_INIT from the user's namespace: past 8
     half-open SAs mifgw answers with cookies only, the half-open count
     stays bounded, and charon (which returns the cookie) still gets
     its SAs and traffic through."""
     with make_topo(mifgw) as topo:
+        t0 = time.monotonic()
         cp = topo.python('wan', 'ike_flood.py', [GW, 300], timeout=60)
         res = json.loads(cp.stdout.strip().splitlines()[-1])
+        check_log_bound(topo, time.monotonic() - t0, 'cookies')
         c = counters(topo)
         half = ike_value(c, 'half_open')
         if res['cookies'] < 200 or ike_value(c, 'cookie_sent') < 200:
@@ -399,8 +427,10 @@ def sc_garbage(mifgw):
     """600 damaged IKE messages to ports 500 and 4500: counted as bad,
     no SA is created, and charon connects afterwards."""
     with make_topo(mifgw) as topo:
+        t0 = time.monotonic()
         topo.python('wan', 'ike_flood.py', [GW, 600, 'garbage'],
                     timeout=60)
+        check_log_bound(topo, time.monotonic() - t0, 'garbage')
         c = counters(topo)
         if (ike_value(c, 'rx_bad') or 0) < 300 or ike_lines(c, 'ike_sa'):
             fail(topo, None, 'after garbage: ' + str(ike_lines(c, 'ike')))
@@ -477,6 +507,85 @@ def sc_no_proposal(mifgw):
                 r'received NO_PROPOSAL_CHOSEN', 'no common proposal')
 
 
+def sc_log_flood(mifgw):
+    """300 IKE_SA_INIT whose proposal mifgw does not accept: each is
+    answered NO_PROPOSAL_CHOSEN and counted, but the NOTICE line about
+    it goes through the token bucket; the number suppressed is counted
+    and reported in one line."""
+    with make_topo(mifgw, proposals=['aes128-sha256-modp2048']) as topo:
+        t0 = time.monotonic()
+        topo.python('wan', 'ike_flood.py', [GW, 300], timeout=60)
+        dur = time.monotonic() - t0
+        n = check_log_bound(topo, dur, 'log_flood')
+        time.sleep(1)
+        c = counters(topo)
+        sup = ike_value(c, 'log_suppressed') or 0
+        if (ike_value(c, 'no_proposal') or 0) < 300 or sup < 100 or \
+                n + sup < 300:
+            fail(topo, None, f'{n} lines, counters {ike_lines(c, "ike")}')
+        m = re.findall(r'(\d+) log lines about unauthenticated IKE '
+                       r'messages suppressed', topo.stderr())
+        # One report a second at most (+1 for the one after the pause).
+        if not m or sum(int(x) for x in m) != sup or len(m) > dur + 3:
+            fail(topo, None, f'suppressed reports {m}, counter {sup}')
+        print(f'300 refused requests: {n} lines logged, {sup} suppressed '
+              f'and reported in {len(m)} lines')
+
+
+def cli(topo, cmd):
+    """One CLI command through nc in the gateway's namespace (the
+    server's telnet option bytes are not UTF-8: decoded leniently)."""
+    cp = subprocess.run(['ip', 'netns', 'exec', topo.ns['gw'], 'nc', '-q',
+                         '3', '-w', '10', '127.0.0.1', '2323'],
+                        input=f'{cmd}\nexit\n'.encode(),
+                        capture_output=True, timeout=20, check=False)
+    return cp.stdout.decode('utf-8', 'replace')
+
+
+def sc_cli(mifgw):
+    """initiate = false: the operator starts the SA with `ike initiate`,
+    traffic passes, `ike rekey` makes a new Child SA and `ike terminate`
+    removes everything from the dataplane."""
+    with make_topo(mifgw, remote=USER) as topo:
+        ch = Charon(topo)
+        ch.start()
+        time.sleep(3)
+        c = counters(topo)
+        if ike_lines(c, 'ike_child') or ike_value(c, 'tx'):
+            fail(topo, ch, 'mifgw initiated without being asked')
+        out = cli(topo, 'ike initiate nosuch')
+        if 'no IKE peer "nosuch"' not in out:
+            fail(topo, ch, 'unknown peer: ' + out)
+        out = cli(topo, 'ike initiate user1')
+        if 'IKE_SA_INIT sent' not in out:
+            fail(topo, ch, 'ike initiate: ' + out)
+        if not ch.wait_log(r'CHILD_SA net\{\d+\} established', 20):
+            fail(topo, ch, 'no Child SA after ike initiate')
+        out = cli(topo, 'ike initiate user1')
+        if 'already has an IKE SA' not in out:
+            fail(topo, ch, 'second ike initiate: ' + out)
+        check_installed(topo, ch)
+        traffic(topo, ch)
+        out = cli(topo, 'ike rekey user1 child')
+        if '1 Child SA rekeys started' not in out:
+            fail(topo, ch, 'ike rekey: ' + out)
+        time.sleep(2)
+        c = check_installed(topo, ch)
+        if ike_value(c, 'rekey_child') != 1:
+            fail(topo, ch, 'rekey not counted: ' + str(ike_lines(c, 'ike')))
+        out = cli(topo, 'ike terminate user1')
+        if '1 IKE SAs terminated' not in out:
+            fail(topo, ch, 'ike terminate: ' + out)
+        time.sleep(2)
+        c = counters(topo)
+        if ike_lines(c, 'ike_child') or ike_lines(c, 'ike_sa') or \
+                sa_packets(c) or ike_value(c, 'sa_down') != 1:
+            fail(topo, ch, 'after ike terminate: ' + str(c['other']))
+        if not ch.wait_log(r'received DELETE for IKE_SA', 5):
+            fail(topo, ch, 'charon did not get the Delete')
+        print('ike initiate / rekey child / terminate through the CLI')
+
+
 SCENARIOS = {
     'responder': sc_responder,
     'responder_v6': sc_responder_v6,
@@ -489,6 +598,8 @@ SCENARIOS = {
     'badpsk': sc_badpsk,
     'unknown_id': sc_unknown_id,
     'no_proposal': sc_no_proposal,
+    'log_flood': sc_log_flood,
+    'cli': sc_cli,
 }
 
 
