@@ -63,6 +63,11 @@ struct mif_cfg_sa_path {
 	uint8_t priority;
 	uint16_t weight;
 	int alt_of;			/**< -1; 0: the SA's path; k: paths[k-1] */
+	/** ts set: added at start-up by an ADD operation with this traffic
+	 * selector, to every SA of the peer whose selectors lie inside. */
+	bool has_ts;
+	struct mif_prefix ts_local;
+	struct mif_prefix ts_remote;
 	unsigned int line;
 };
 

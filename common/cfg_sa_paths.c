@@ -54,6 +54,39 @@ path_addrs(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	return 0;
 }
 
+/* ts = { local = "prefix"; remote = "prefix"; }: the path is an ADD
+ * operation applied at start-up to the peer's SAs inside the selector.
+ * Such a path has no position in this SA's set, so alt_of cannot name
+ * it nor be used on it. */
+static int
+path_ts(struct mif_cfg_ctx *ctx, const config_setting_t *g,
+	struct mif_cfg_sa_path *p, bool alt)
+{
+	static const char *const allowed[] = { "local", "remote", NULL };
+	const config_setting_t *t = config_setting_get_member(g, "ts");
+	const config_setting_t *s;
+	int rc;
+
+	p->has_ts = false;
+	if (t == NULL)
+		return 0;
+	if ((rc = mif_cfg_as_group(ctx, t, "traffic selector settings")) != 0 ||
+	    (rc = mif_cfg_keys_check(ctx, t, allowed)) != 0 ||
+	    (rc = mif_cfg_member(ctx, t, "local", true, "a prefix", &s)) != 0 ||
+	    (rc = mif_cfg_as_prefix(ctx, s, false, &p->ts_local)) != 0 ||
+	    (rc = mif_cfg_member(ctx, t, "remote", true, "a prefix", &s)) != 0 ||
+	    (rc = mif_cfg_as_prefix(ctx, s, false, &p->ts_remote)) != 0)
+		return rc;
+	if (p->ts_remote.addr.family != p->ts_local.addr.family)
+		return mif_cfg_err_got(ctx, s, "a prefix of the family of local (%s)",
+				       p->ts_local.addr.family == AF_INET ?
+				       "IPv4" : "IPv6");
+	if (alt)
+		return mif_cfg_err(ctx, t, "a path with ts cannot use alt_of");
+	p->has_ts = true;
+	return 0;
+}
+
 static int
 path_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 	   const struct mif_cfg_sa *sa, unsigned int k,
@@ -61,7 +94,7 @@ path_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 {
 	static const char *const allowed[] = {
 		"local", "remote", "sport", "dport", "state", "priority",
-		"weight", "alt_of", NULL
+		"weight", "alt_of", "ts", NULL
 	};
 	unsigned int sport = sa->sport, dport = sa->dport, prio = 0, w = 1;
 	unsigned int alt = 0;
@@ -96,6 +129,8 @@ path_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 		if (alt == k + 1)
 			return mif_cfg_err(ctx, s, "a path cannot back up itself");
 	}
+	if ((rc = path_ts(ctx, g, p, s != NULL)) != 0)
+		return rc;
 	p->sport = (uint16_t)sport;
 	p->dport = (uint16_t)dport;
 	p->state = (uint8_t)st;
@@ -140,6 +175,9 @@ mif_cfg_sa_paths_parse(struct mif_cfg_ctx *ctx, const config_setting_t *g,
 
 		if ((rc = path_parse(ctx, e, sa, i, p)) != 0)
 			return rc;
+		if (p->alt_of > 0 && sa->paths[p->alt_of - 1].has_ts)
+			return mif_cfg_err(ctx, e, "alt_of: paths[%d] has a ts",
+					   p->alt_of - 1);
 		if (same(&p->local, &p->remote, &sa->local, &sa->remote))
 			return mif_cfg_err(ctx, e, "the SA's own local/remote pair is already its first path");
 		for (j = 0; j < i; j++)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/cfg.h"
+#include "common/cfg_sa.h"
 #include "common/cfg_spd.h"
 #include "common/ifset_ops.h"
 #include "common/log.h"
@@ -60,6 +61,62 @@ sel_of(const struct mif_cfg *cfg, const char *name, struct mif_ifset_ts *ts)
 	}
 }
 
+/* Paths given with a ts: one ADD per path, to every SA of the peer whose
+ * selectors lie inside it. A selector reaching no SA, or the SA pair
+ * both already holding the path, is reported and left alone. */
+static int
+ts_paths_apply(const struct mif_cfg *cfg, const struct mif_sa_tab *t)
+{
+	const struct mif_cfg_sa *c;
+	struct mif_ifset_op op;
+	struct mif_ifset_ts ts;
+	unsigned int i, j, k;
+	char msg[160];
+	int rc;
+
+	for (i = 0; i < cfg->n_sas; i++) {
+		c = &cfg->sas[i];
+		for (k = 0; t != NULL && k < t->n; k++)
+			if (t->ent[k].sa != NULL &&
+			    strcmp(t->ent[k].name, c->name) == 0)
+				break;
+		for (j = 0; j < c->n_paths; j++) {
+			const struct mif_cfg_sa_path *p = &c->paths[j];
+
+			if (!p->has_ts)
+				continue;
+			if (t == NULL || k == t->n)
+				return -ENOENT;
+			memset(&ts, 0, sizeof(ts));
+			ts.local = p->ts_local;
+			ts.remote = p->ts_remote;
+			memset(&op, 0, sizeof(op));
+			op.kind = MIF_IFSET_OP_ADD;
+			op.peer = peer_of(t, k);
+			op.ts = &ts;
+			op.ep.local = p->local;
+			op.ep.remote = p->remote;
+			op.ep.udp = c->udp_encap;
+			op.ep.lport = c->udp_encap ? p->sport : 0;
+			op.ep.rport = c->udp_encap ? p->dport : 0;
+			op.state = p->state;
+			op.priority = p->priority;
+			op.weight = p->weight;
+			op.why = "configuration";
+			rc = mif_ifset_ops_apply(registry, &op, msg, sizeof(msg));
+			if (rc == -ENOENT || rc == -EEXIST) {
+				MIF_LOG(ctl, NOTICE, "SA \"%s\" paths[%u] (line %u): ts: %s",
+					c->name, j, p->line, msg);
+			} else if (rc != 0) {
+				MIF_LOG(ctl, ERR, "SA \"%s\" paths[%u] (line %u): ts: %s",
+					c->name, j, p->line, msg);
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 int
 mif_ifset_registry_init(const struct mif_cfg *cfg)
 {
@@ -88,6 +145,7 @@ mif_ifset_registry_init(const struct mif_cfg *cfg)
 		}
 	}
 	MIF_LOG(ctl, INFO, "interface-set registry: %u static SAs", n);
+	rc = ts_paths_apply(cfg, t);
 out:
 	return rc;
 }

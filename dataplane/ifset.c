@@ -997,6 +997,9 @@ mif_ifset_cfg_apply(struct mif_ifset_ref *r, const struct mif_cfg_sa *c)
 	for (i = 0; i < c->n_paths; i++) {
 		const struct mif_cfg_sa_path *p = &c->paths[i];
 
+		/* Added later through the registry (control/ifset_link.c). */
+		if (p->has_ts)
+			continue;
 		memset(&spec, 0, sizeof(spec));
 		spec.ep.local = p->local;
 		spec.ep.remote = p->remote;

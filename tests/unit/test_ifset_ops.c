@@ -329,6 +329,76 @@ test_config(void)
 	win_check(text, sizeof(text) - 1, "paths", NULL, MIF_CFG_SA_DEF_WIN);
 }
 
+/* A path with a ts stays out of its SA's configured set and is added,
+ * as control/ifset_link.c does at start-up, by an ADD through the
+ * registry to the SAs of the peer whose selectors lie inside the ts. */
+static void
+test_config_ts(void)
+{
+	static const char text[] =
+		"ports = ( { name = \"wan\"; dev = \"net_null0\";\n"
+		"  role = \"unprotected\"; addresses = [ \"198.51.100.1/24\" ]; } );\n"
+		"sas = ( { name = \"u\"; spi = 0x2001; dir = \"in\";\n"
+		"  local = \"198.51.100.1\"; remote = \"203.0.113.10\";\n"
+		"  cipher = \"aes-gcm-128\"; salt = \"01020304\";\n"
+		"  key = \"000102030405060708090a0b0c0d0e0f\";\n"
+		"  paths = ( { local = \"198.51.100.2\"; remote = \"203.0.113.20\"; },\n"
+		"    { local = \"198.51.100.3\"; remote = \"203.0.113.30\";\n"
+		"      state = \"pending\";\n"
+		"      ts = { local = \"10.1.0.0/16\"; remote = \"0.0.0.0/0\"; }; } ); } );\n";
+	const struct mif_cfg_sa_path *p;
+	struct mif_ifset_ref *in, *out;
+	struct mif_ifset_ops *sv = ops;
+	struct mif_ifset_op op;
+	struct mif_ifset_ts ts;
+	struct mif_cfg_sa *c;
+	struct mif_cfg cfg;
+	char err[256];
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (mif_cfg_load_mem("inline", text, sizeof(text) - 1, &cfg, err,
+			     sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		CHECK(0);
+		return;
+	}
+	c = &cfg.sas[0];
+	CHECK_EQ(c->n_paths, 2);
+	CHECK(!c->paths[0].has_ts);
+	p = &c->paths[1];
+	CHECK(p->has_ts);
+	CHECK_EQ(p->ts_local.len, 16);
+	CHECK_EQ(p->ts_remote.len, 0);
+	ops = mif_ifset_ops_create(2);
+	CHECK(ops != NULL);
+	in = mk("in", 7, "10.1.2.0/24");
+	out = mk("out", 7, "10.9.0.0/24");
+	CHECK_EQ(mif_ifset_cfg_apply(in, c), 0);
+	CHECK(has(in, "198.51.100.2", "203.0.113.20", MIF_IFSET_ACTIVE));
+	CHECK(!has(in, "198.51.100.3", "203.0.113.30", MIF_IFSET_PENDING));
+	memset(&ts, 0, sizeof(ts));
+	ts.local = p->ts_local;
+	ts.remote = p->ts_remote;
+	memset(&op, 0, sizeof(op));
+	op.kind = MIF_IFSET_OP_ADD;
+	op.peer = 7;
+	op.ts = &ts;
+	op.ep.local = p->local;
+	op.ep.remote = p->remote;
+	op.state = p->state;
+	op.weight = p->weight;
+	op.why = "test";
+	CHECK_EQ(mif_ifset_ops_apply(ops, &op, err, sizeof(err)), 0);
+	CHECK(has(in, "198.51.100.3", "203.0.113.30", MIF_IFSET_PENDING));
+	/* 10.9.0.0/24 lies outside 10.1.0.0/16: left alone. */
+	CHECK(!has(out, "198.51.100.3", "203.0.113.30", MIF_IFSET_PENDING));
+	mif_ifset_ref_destroy(in);
+	mif_ifset_ref_destroy(out);
+	mif_ifset_ops_destroy(ops);
+	ops = sv;
+	mif_cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -346,6 +416,7 @@ main(void)
 	test_limit();
 	test_link_and_handover();
 	test_config();
+	test_config_ts();
 	mif_ifset_ref_destroy(ra);
 	mif_ifset_ref_destroy(rb);
 	mif_ifset_ref_destroy(rc2);
