@@ -363,7 +363,10 @@ def busy_ctl(t):
     log(f'reload: {out.strip()[-300:]!r}')
     log(f'figure: reload of 60000 routes: {ms} ms by the CLI, '
         f'{wall:.2f} s round trip')
-    check(ms >= 300, f'the control thread was busy {ms} ms (>= 300)')
+    # A precondition, not a figure to meet: on a quiet host the reload
+    # takes about 250 ms, under load a second or more. 100 ms still
+    # spans ten echoes of the 10 ms stream below.
+    check(ms >= 100, f'the control thread was busy {ms} ms (>= 100)')
     stream_result(s, 300, 'lan -> wan stream while the control thread '
                   'was busy')
     got, _ = t.ping('lan', '10.1.1.1', count=1, wait=1)
