@@ -114,6 +114,7 @@ uint32_t
 mif_ifset_flow_hash(const uint8_t *ip, uint32_t len)
 {
 	uint32_t h = 0, ports = 0, l4 = 0;
+	uint64_t addrs[4];
 	uint8_t proto = 0;
 	bool first = true;
 
@@ -121,7 +122,10 @@ mif_ifset_flow_hash(const uint8_t *ip, uint32_t len)
 		struct rte_ipv4_hdr v4;
 
 		memcpy(&v4, ip, sizeof(v4));
-		h = rte_hash_crc(&v4.src_addr, 8, 0);
+		/* rte_hash_crc loads 8 bytes at a time: hash an aligned copy
+		 * of the address pair, not the packed header's fields. */
+		memcpy(addrs, &v4.src_addr, 8);
+		h = rte_hash_crc(addrs, 8, 0);
 		proto = v4.next_proto_id;
 		l4 = (v4.version_ihl & 0x0f) * 4u;
 		first = (rte_be_to_cpu_16(v4.fragment_offset) &
@@ -130,7 +134,8 @@ mif_ifset_flow_hash(const uint8_t *ip, uint32_t len)
 		struct rte_ipv6_hdr v6;
 
 		memcpy(&v6, ip, sizeof(v6));
-		h = rte_hash_crc(v6.src_addr, 32, 0);
+		memcpy(addrs, v6.src_addr, 32);
+		h = rte_hash_crc(addrs, 32, 0);
 		proto = v6.proto;
 		l4 = sizeof(v6);
 	}
